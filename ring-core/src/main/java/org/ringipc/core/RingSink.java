@@ -1,0 +1,80 @@
+package org.ringipc.core;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * The producer end of a ring: the write side of a pipe.
+ *
+ * <p>One thread at a time may use a sink (a {@link LockedRing} hands out sinks that many threads
+ * may use at once). Blocking calls wait by the ring's {@link WaitStrategy}. A blocked call ends
+ * with {@link java.nio.channels.ClosedByInterruptException} when its thread is interrupted (the
+ * sink is closed, as NIO channels do), and with {@link java.nio.channels.AsynchronousCloseException}
+ * when another thread closes the sink.
+ *
+ * <pre>{@code
+ * try (RingSink sink = ring.sink()) {
+ *     sink.write(ByteBuffer.wrap("hello".getBytes()));
+ * }   // the source reads "hello", then -1
+ * }</pre>
+ *
+ * <p>"Broken pipe": every write fails with an {@link IOException} whose message says so once the
+ * source end is closed, or its process died.
+ */
+public interface RingSink extends WritableByteChannel {
+
+    /**
+     * Writes every remaining byte of {@code src}, waiting for room as needed (a write larger than
+     * the ring streams through it). Under {@link OverflowPolicy#DROP} it never waits: a write that
+     * does not fit whole is discarded, {@code src} is consumed, the drop is counted and 0 returned.
+     *
+     * @return the bytes written: {@code src.remaining()} on entry, or 0 when dropped
+     * @throws IOException "broken pipe" when the source is closed; ClosedChannelException when this sink is
+     */
+    @Override
+    int write(ByteBuffer src) throws IOException;
+
+    /** As {@link #write(ByteBuffer)}, from the whole of {@code src}. */
+    long write(MemorySegment src) throws IOException;
+
+    /** Writes as many bytes as fit now, never waiting; 0 when the ring is full. */
+    int tryWrite(ByteBuffer src) throws IOException;
+
+    /** As {@link #tryWrite(ByteBuffer)}, from the start of {@code src}. */
+    long tryWrite(MemorySegment src) throws IOException;
+
+    /**
+     * All or nothing, never waiting: writes the whole of {@code burst} or nothing. A refusal is
+     * counted as a drop in the ring's stats.
+     *
+     * @return false when it does not fit now
+     */
+    boolean offer(MemorySegment burst) throws IOException;
+
+    /**
+     * Zero-copy write: waits until at least {@code minBytes} contiguous bytes are free at the head
+     * (or, when the end of the data region is nearer, every byte up to it) and returns a writable
+     * slice of the ring over the contiguous free space. A claim never spans the wrap point: commit
+     * what you wrote and claim again for the rest. Nothing is visible to the source until
+     * {@link #commit(int)}.
+     *
+     * @throws IllegalArgumentException when {@code minBytes} is not in {@code 1 .. capacity}
+     */
+    MemorySegment claim(int minBytes) throws IOException;
+
+    /** As {@link #claim(int)} but never waits: an empty segment when the space is not free now. */
+    MemorySegment tryClaim(int minBytes) throws IOException;
+
+    /**
+     * Publishes the first {@code bytes} bytes of the last claimed slice.
+     *
+     * @throws IllegalArgumentException when {@code bytes} exceeds the claim or is negative
+     */
+    void commit(int bytes) throws IOException;
+
+    /** Closes this end: the source reads what is left, then EOF. Idempotent. */
+    @Override
+    void close() throws IOException;
+}

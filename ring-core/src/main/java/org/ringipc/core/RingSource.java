@@ -1,0 +1,52 @@
+package org.ringipc.core;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The consumer end of a ring: the read side of a pipe.
+ *
+ * <p>One thread at a time may use a source (a {@link LockedRing} hands out sources that many
+ * threads may use at once). Blocking calls wait by the ring's {@link WaitStrategy}; interruption
+ * ends them with {@link java.nio.channels.ClosedByInterruptException} and closes the source, as NIO
+ * channels do.
+ *
+ * <pre>{@code
+ * try (RingSource source = ring.source()) {
+ *     ByteBuffer buf = ByteBuffer.allocate(8192);
+ *     while (source.read(buf) >= 0) { buf.flip(); consume(buf); buf.clear(); }
+ * }
+ * }</pre>
+ *
+ * <p>EOF (-1) comes once the sink is closed (or its process died) and every byte is read.
+ */
+public interface RingSource extends ReadableByteChannel {
+
+    /** Waits until at least one byte is there, then reads as many as fit; -1 at EOF. */
+    @Override
+    int read(ByteBuffer dst) throws IOException;
+
+    /** As {@link #read(ByteBuffer)}, into the start of {@code dst}. */
+    long read(MemorySegment dst) throws IOException;
+
+    /** As {@link #read(ByteBuffer)} but waits at most {@code timeout}: 0 when it passed. */
+    int read(ByteBuffer dst, long timeout, TimeUnit unit) throws IOException;
+
+    /** Never waits: the bytes that are there now, 0 when empty, -1 at EOF. */
+    int tryRead(ByteBuffer dst) throws IOException;
+
+    /**
+     * Zero-copy read that never waits: hands up to {@code maxBytes} of the waiting bytes to
+     * {@code handler} in place, as read-only slices (two when they wrap), then releases them.
+     *
+     * @return the bytes consumed, 0 when empty, -1 at EOF
+     */
+    long drain(SegmentHandler handler, long maxBytes) throws IOException;
+
+    /** Closes this end: the sink's next write fails with "broken pipe". Idempotent. */
+    @Override
+    void close() throws IOException;
+}

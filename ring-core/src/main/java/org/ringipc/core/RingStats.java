@@ -1,0 +1,25 @@
+package org.ringipc.core;
+
+/**
+ * A snapshot of a ring's counters, read from its header (so another process sees the same
+ * figures): the ioctl-style stats query of a pipe. Each counter is written only by its own side
+ * and only grows; a snapshot is not atomic across fields.
+ *
+ * @param capacity       data bytes the ring holds
+ * @param used           bytes written and not yet read
+ * @param free           {@code capacity - used}
+ * @param bytesWritten   bytes ever published by the producer (framing included for a message ring)
+ * @param bytesRead      bytes ever consumed
+ * @param bytesDropped   bytes discarded because they did not fit (DROP policy, refused offers)
+ * @param writes         write operations that published data
+ * @param reads          read operations that consumed data
+ * @param drops          write operations discarded whole
+ * @param producerSleeps times the producer went to sleep waiting for room (BLOCK)
+ * @param consumerSleeps times the consumer went to sleep waiting for data (BLOCK)
+ * @param producerPid    pid of the process holding the producer end, 0 when nobody holds it
+ * @param consumerPid    pid of the process holding the consumer end, 0 when nobody holds it
+ */
+public record RingStats(long capacity, long used, long free, long bytesWritten, long bytesRead,
+                        long bytesDropped, long writes, long reads, long drops,
+                        long producerSleeps, long consumerSleeps, long producerPid, long consumerPid) {
+}

@@ -1,0 +1,184 @@
+package org.ringipc.core;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one place an end waits for its peer, by its ring's {@link WaitStrategy}. One waiter per end;
+ * used by one thread at a time.
+ *
+ * <p>BLOCK is a Dekker handshake with the waker ({@link #wakePeer}): the sleeper stores its flag,
+ * fences, then re-reads the peer's position; the waker stores its position, fences, then reads the
+ * flag. With a full fence on both sides at least one of them sees the other's store, so either the
+ * sleeper does not sleep or the waker rings (Linux's {@code prepare_to_wait}/{@code wake_up} and
+ * the {@code smp_mb()} pair in {@code fs/pipe.c} follow the same argument).
+ */
+final class Waiter {
+
+    /** What a waiting end polls. */
+    interface Condition {
+        /** True when waiting should stop: data or room is there, or an end closed. */
+        boolean ready();
+
+        /** Called about every {@link #PEER_POLL_NANOS} while waiting: look for a dead peer. */
+        default void pollPeer() {
+        }
+    }
+
+    static final int READY = 1;
+    static final int TIMED_OUT = 0;
+    static final int INTERRUPTED = -1;
+
+    static final long SPIN_NANOS = 20_000;
+    static final long YIELD_NANOS = 60_000;
+    static final long SLEEP_SLICE_NANOS = 100_000_000;
+    static final long PEER_POLL_NANOS = 100_000_000;
+    private static final long MAX_BACKOFF_NANOS = 1_000_000;
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final WaitStrategy strategy;
+    private final Doorbell doorbell;
+    private final Doorbell.Side side;
+    private final RingHeader header;
+    private final MemorySegment ownWakeSeq;
+    private final MemorySegment peerWakeSeq;
+
+    Waiter(WaitStrategy strategy, Doorbell doorbell, Doorbell.Side side, RingHeader header) {
+        this.strategy = strategy;
+        this.doorbell = doorbell;
+        this.side = side;
+        this.header = header;
+        boolean producer = side == Doorbell.Side.PRODUCER;
+        this.ownWakeSeq = header.word(producer ? RingLayout.PRODUCER_WAKE_SEQ_OFFSET : RingLayout.CONSUMER_WAKE_SEQ_OFFSET);
+        this.peerWakeSeq = header.word(producer ? RingLayout.CONSUMER_WAKE_SEQ_OFFSET : RingLayout.PRODUCER_WAKE_SEQ_OFFSET);
+    }
+
+    /**
+     * Waits until {@code condition.ready()}, the deadline passes or the thread is interrupted.
+     *
+     * @param deadline a {@link System#nanoTime()} value; ignored unless {@code timed}
+     * @return {@link #READY}, {@link #TIMED_OUT} or {@link #INTERRUPTED} (the interrupt stays set)
+     */
+    int await(Condition condition, boolean timed, long deadline) {
+        final long start = System.nanoTime();
+        long now = start;
+        long lastPoll = start;
+        long backoff = 1_000;
+        boolean slept = false;
+        for (int i = 0; ; i++) {
+            if (condition.ready()) {
+                return READY;
+            }
+            if ((i & 63) == 0 || strategy != WaitStrategy.SPIN) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return INTERRUPTED;
+                }
+                now = System.nanoTime();
+                if (timed && now - deadline >= 0) {
+                    return TIMED_OUT;
+                }
+                if (now - lastPoll >= PEER_POLL_NANOS) {
+                    lastPoll = now;
+                    condition.pollPeer();
+                }
+            }
+            long waited = now - start;
+            switch (strategy) {
+                case SPIN -> Thread.onSpinWait();
+                case YIELD -> {
+                    if (i < 100) Thread.onSpinWait(); else Thread.yield();
+                }
+                case BACKOFF -> {
+                    if (i < 100) {
+                        Thread.onSpinWait();
+                    } else if (i < 200) {
+                        Thread.yield();
+                    } else {
+                        LockSupport.parkNanos(this, backoff);
+                        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+                    }
+                }
+                case BLOCK -> {
+                    if (waited < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                    } else if (waited < YIELD_NANOS) {
+                        Thread.yield();
+                    } else {
+                        long slice = timed ? Math.min(SLEEP_SLICE_NANOS, deadline - now) : SLEEP_SLICE_NANOS;
+                        if (slice > 0 && sleep(condition, slice, slept)) {
+                            slept = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Announce, re-check, sleep; true when it did sleep. */
+    private boolean sleep(Condition condition, long maxNanos, boolean sleptBefore) {
+        // acquire: read the word before announcing, so a wake sent after this read changes it and
+        // the doorbell will not sleep through that wake
+        int seq = (int) INT.getAcquire(ownWakeSeq, 0L);
+        doorbell.prepare(side);
+        setWaiting(1);
+        // StoreLoad (Dekker, sleeper's half): the flag must be visible before we re-read the peer's
+        // position; pairs with the fence in wakePeer
+        VarHandle.fullFence();
+        try {
+            if (condition.ready()) {
+                return false;
+            }
+            if (!sleptBefore) {
+                if (side == Doorbell.Side.PRODUCER) {
+                    header.addProducerSleepOpaque();
+                } else {
+                    header.addConsumerSleepOpaque();
+                }
+            }
+            doorbell.sleep(side, ownWakeSeq, seq, maxNanos);
+            return true;
+        } finally {
+            setWaiting(0);
+        }
+    }
+
+    private void setWaiting(int value) {
+        if (side == Doorbell.Side.PRODUCER) {
+            header.setProducerWaitingVolatile(value);
+        } else {
+            header.setConsumerWaitingVolatile(value);
+        }
+    }
+
+    /** Whether wakePeer has any work to do: only BLOCK rings sleep. */
+    boolean peerMaySleep() {
+        return strategy == WaitStrategy.BLOCK;
+    }
+
+    /**
+     * Called after this side published a new position (or closed): wakes the peer only if it
+     * announced that it sleeps. Costs a fence and a cache-hit read when nobody sleeps.
+     */
+    void wakePeer() {
+        // StoreLoad (Dekker, waker's half): our position store must be visible before we read the
+        // peer's flag; pairs with the fence in sleep
+        VarHandle.fullFence();
+        int waiting = side == Doorbell.Side.PRODUCER ? header.consumerWaitingOpaque() : header.producerWaitingOpaque();
+        if (waiting != 0) {
+            INT.getAndAdd(peerWakeSeq, 0L, 1);
+            doorbell.ring(peerSide(), peerWakeSeq);
+        }
+    }
+
+    /** Wakes a thread of this side blocked in this end (an asynchronous close). */
+    void wakeSelf() {
+        INT.getAndAdd(ownWakeSeq, 0L, 1);
+        doorbell.ring(side, ownWakeSeq);
+    }
+
+    private Doorbell.Side peerSide() {
+        return side == Doorbell.Side.PRODUCER ? Doorbell.Side.CONSUMER : Doorbell.Side.PRODUCER;
+    }
+}
