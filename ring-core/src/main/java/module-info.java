@@ -2,5 +2,7 @@
  * ringipc core: lock-free single-producer/single-consumer rings off the Java heap.
  */
 module org.ringipc.core {
+    requires java.management;
+
     exports org.ringipc.core;
 }
