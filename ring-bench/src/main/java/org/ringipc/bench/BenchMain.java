@@ -1,0 +1,173 @@
+package org.ringipc.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code ./ring bench}: ringipc against the kernel's pipe and Unix socket, the raw shared-memory
+ * and copy limits, and (in-process) the locked ring, Agrona, JCTools and the NIO pipe.
+ *
+ * <pre>
+ * ./ring bench [--quick] [--json FILE] [--rounds N] [--only T,T,...] [--measure-ms MS] [--warmup-ms MS]
+ * </pre>
+ *
+ * Every transport is measured once per round and the rounds interleave them (each round starts one
+ * transport later than the last), so slow drifts of a shared machine hit all of them alike; the
+ * table shows each figure's median over the rounds with the smallest and largest round. The table
+ * goes to stdout, progress to stderr; {@code --json FILE} also writes the figures as JSON and a
+ * PNG of them beside it ({@code FILE} with ".png" for ".json").
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    /** Entry point; exit code 0 on success, 2 for a usage error, 1 when a measurement failed. */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ring bench: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help) {
+            System.out.println(USAGE);
+            return;
+        }
+        try {
+            run(options.config, options.json, System.out, System.err);
+        } catch (Exception e) {
+            System.err.println("ring bench: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static final String USAGE = """
+            usage: ring bench [--quick] [--json FILE] [--rounds N] [--only T,T,...]
+                              [--warmup-ms MS] [--measure-ms MS]
+              --quick        3 short rounds, under 2 minutes (default: 7 rounds, under 10 minutes)
+              --json FILE    also write every figure as JSON, and FILE.png (FILE less .json) with plots
+              --rounds N     interleaved rounds; each figure is the median of them
+              --only LIST    transports to measure, comma-separated, from:
+                             ring-spin ring-block pipe unix-socket shm-limit copy-limit
+                             ring message-ring locked-ring agrona jctools nio-pipe
+              --warmup-ms MS untimed run before each timed one
+              --measure-ms MS each timed run""";
+
+    /** Runs every round, then prints the table and writes the files; returns the figures. */
+    static Results run(BenchConfig config, Path json, PrintStream out, PrintStream progress) throws Exception {
+        Env env = Env.capture(config.mode(), config.rounds());
+        Results results = new Results();
+        List<Transport> transports = config.transports();
+        long start = System.nanoTime();
+        for (int round = 0; round < config.rounds(); round++) {
+            for (int i = 0; i < transports.size(); i++) {
+                Transport t = transports.get((round + i) % transports.size());
+                progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
+                        round + 1, config.rounds(), t.id(), i + 1, transports.size(),
+                        clock(System.nanoTime() - start));
+                if (t.scope() == Transport.Scope.IN_PROCESS) {
+                    InProcessBench.round(t, config, results);
+                } else {
+                    CrossProcessBench.round(t, config, results);
+                }
+            }
+        }
+        progress.printf(Locale.ROOT, "ring bench: done in %s%n", clock(System.nanoTime() - start));
+        out.print(TextReport.render(env, config, results));
+        out.flush();
+        if (json != null) {
+            JsonReport.write(json, env, results);
+            Path png = pngBeside(json);
+            Charts.write(png, env, config, results);
+            progress.println("ring bench: wrote " + json + " and " + png);
+        }
+        return results;
+    }
+
+    static Path pngBeside(Path json) {
+        String name = json.getFileName().toString();
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+        return json.resolveSibling(stem + ".png");
+    }
+
+    private static String clock(long nanos) {
+        long s = Duration.ofNanos(nanos).toSeconds();
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** The parsed command line. */
+    static final class Options {
+        BenchConfig config = BenchConfig.full();
+        Path json;
+        boolean help;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            Integer rounds = null;
+            List<Transport> only = null;
+            Long warmupMs = null;
+            Long measureMs = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--quick" -> o.config = BenchConfig.quick();
+                    case "--json" -> o.json = Path.of(value(args, ++i, a));
+                    case "--rounds" -> rounds = positive(value(args, ++i, a), a);
+                    case "--warmup-ms" -> warmupMs = (long) positive(value(args, ++i, a), a);
+                    case "--measure-ms" -> measureMs = (long) positive(value(args, ++i, a), a);
+                    case "--only" -> {
+                        only = new ArrayList<>();
+                        for (String id : value(args, ++i, a).split(",")) {
+                            only.add(Transport.byId(id.strip()));
+                        }
+                    }
+                    case "-h", "--help" -> o.help = true;
+                    default -> throw new IllegalArgumentException("unknown argument " + a + " in " + Arrays.toString(args));
+                }
+            }
+            if (rounds != null) {
+                o.config = o.config.withRounds(rounds);
+            }
+            if (only != null) {
+                o.config = o.config.withTransports(only);
+            }
+            if (warmupMs != null || measureMs != null) {
+                o.config = o.config.withTimes(
+                        warmupMs == null ? o.config.warmup() : Duration.ofMillis(warmupMs),
+                        measureMs == null ? o.config.measure() : Duration.ofMillis(measureMs));
+            }
+            return o;
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int positive(String v, String flag) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(flag + "=" + v + " is not a positive integer");
+        }
+    }
+}

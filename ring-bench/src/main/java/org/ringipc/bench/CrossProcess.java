@@ -1,0 +1,177 @@
+package org.ringipc.bench;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.ringipc.core.RingOptions;
+import org.ringipc.core.WaitStrategy;
+import org.ringipc.mmap.SharedRing;
+
+/**
+ * Sets up both ends of a cross-process transport in a fresh folder (under /dev/shm when there is
+ * one): the harness end here, the peer end in {@link Peer}. "Forward" is harness to peer,
+ * "reverse" peer to harness.
+ */
+final class CrossProcess {
+
+    /** The forward ring carries the bulk chunks: big enough for a 1 MiB chunk to go in whole. */
+    static final int FORWARD_RING_BYTES = 4 << 20;
+    /** The reverse ring carries only one-byte replies. */
+    static final int REVERSE_RING_BYTES = 64 << 10;
+
+    private CrossProcess() {
+    }
+
+    /**
+     * A running peer and the harness's link to it. Closing ends the peer (waiting for it a little
+     * first) and removes the folder.
+     */
+    static final class Session implements Closeable {
+        private final Path dir;
+        private final Process peer;
+        private final Link link;
+
+        private Session(Path dir, Process peer, Link link) {
+            this.dir = dir;
+            this.peer = peer;
+            this.link = link;
+        }
+
+        Link link() {
+            return link;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                link.close();
+                if (!peer.waitFor(10, TimeUnit.SECONDS)) {
+                    peer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                peer.destroyForcibly();
+            } finally {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /**
+     * Prepares {@code transport}, starts its peer with the {@code phases} it will go through, and
+     * connects. When the peer dies before the session is over, the harness cannot always be woken
+     * (a FIFO open, a spinning ring read), so it says so and exits.
+     */
+    static Session start(Transport transport, List<String> phases, int bufferBytes) throws IOException {
+        Path dir = tempDir(transport.id());
+        List<String> args = new ArrayList<>();
+        args.add(transport.id());
+        args.add(dir.toString());
+        args.add(Integer.toString(bufferBytes));
+        args.addAll(phases);
+        try {
+            return switch (transport) {
+                case RING_SPIN, RING_BLOCK -> {
+                    RingOptions opts = RingOptions.defaults().withWaitStrategy(
+                            transport == Transport.RING_SPIN ? WaitStrategy.SPIN : WaitStrategy.BLOCK);
+                    SharedRing forward = SharedRing.create(dir.resolve("forward.ring"), FORWARD_RING_BYTES, opts);
+                    SharedRing reverse = SharedRing.create(dir.resolve("reverse.ring"), REVERSE_RING_BYTES, opts);
+                    Process peer = launch(transport, args);
+                    Link link = new RingLink(forward.sink(), reverse.source(), bufferBytes, () -> {
+                        forward.close();
+                        reverse.close();
+                    });
+                    yield new Session(dir, peer, link);
+                }
+                case PIPE -> {
+                    Fifo.make(dir.resolve("forward.fifo"));
+                    Fifo.make(dir.resolve("reverse.fifo"));
+                    Process peer = launch(transport, args);
+                    // the same open order on both sides: a FIFO open waits for the other end
+                    FileChannel out = FileChannel.open(dir.resolve("forward.fifo"), StandardOpenOption.WRITE);
+                    FileChannel in = FileChannel.open(dir.resolve("reverse.fifo"), StandardOpenOption.READ);
+                    yield new Session(dir, peer, new ChannelLink(in, out, bufferBytes));
+                }
+                case UNIX_SOCKET -> {
+                    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                        server.bind(UnixDomainSocketAddress.of(dir.resolve("socket")));
+                        Process peer = launch(transport, args);
+                        SocketChannel ch = server.accept();
+                        yield new Session(dir, peer, new ChannelLink(ch, ch, bufferBytes));
+                    }
+                }
+                default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
+            };
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /** Peer side of {@link #start}: opens the other ends in {@code dir}. */
+    static Link peerLink(Transport transport, Path dir, int bufferBytes) throws IOException {
+        return switch (transport) {
+            case RING_SPIN, RING_BLOCK -> {
+                SharedRing forward = SharedRing.open(dir.resolve("forward.ring"));
+                SharedRing reverse = SharedRing.open(dir.resolve("reverse.ring"));
+                yield new RingLink(reverse.sink(), forward.source(), bufferBytes, () -> {
+                    forward.close();
+                    reverse.close();
+                });
+            }
+            case PIPE -> {
+                FileChannel in = FileChannel.open(dir.resolve("forward.fifo"), StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(dir.resolve("reverse.fifo"), StandardOpenOption.WRITE);
+                yield new ChannelLink(in, out, bufferBytes);
+            }
+            case UNIX_SOCKET -> {
+                SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("socket")));
+                yield new ChannelLink(ch, ch, bufferBytes);
+            }
+            default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
+        };
+    }
+
+    /** Starts a peer, and a watchdog that ends this JVM if the peer fails mid-session. */
+    static Process launch(Transport transport, List<String> args) throws IOException {
+        Process peer = ChildJvm.start(Peer.class, args);
+        peer.onExit().thenAccept(p -> {
+            if (p.exitValue() != 0) {
+                System.err.printf("%nring-bench: the %s peer (pid %d) failed with exit code %d; see its output above%n",
+                        transport.id(), p.pid(), p.exitValue());
+                System.exit(2);
+            }
+        });
+        return peer;
+    }
+
+    static Path tempDir(String name) throws IOException {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "ring-bench-" + name + "-")
+                : Files.createTempDirectory("ring-bench-" + name + "-");
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

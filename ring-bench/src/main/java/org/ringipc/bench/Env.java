@@ -1,0 +1,61 @@
+package org.ringipc.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Where the figures were taken: they mean little without it.
+ *
+ * @param jdk      the Java runtime's version and vendor
+ * @param jvmFlags the flags the harness JVM was started with (its children get the same)
+ * @param cpuModel the first "model name" in /proc/cpuinfo
+ * @param cpus     the processors this JVM may use
+ * @param kernel   the kernel release
+ * @param mode     "quick" or "full"
+ * @param rounds   how many interleaved rounds each figure is the median of
+ * @param started  when the run began
+ */
+public record Env(String jdk, List<String> jvmFlags, String cpuModel, int cpus, String kernel,
+                  String mode, int rounds, Instant started) {
+
+    /** This machine and JVM, for a run of the given mode and round count. */
+    public static Env capture(String mode, int rounds) {
+        return new Env(
+                Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ", " + System.getProperty("java.vm.name") + ")",
+                List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                cpuModel(Path.of("/proc/cpuinfo")),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                mode, rounds, Instant.now());
+    }
+
+    /** The fields in report order, as text. */
+    public Map<String, Object> asMap() {
+        var m = new java.util.LinkedHashMap<String, Object>();
+        m.put("jdk", jdk);
+        m.put("jvm_flags", jvmFlags);
+        m.put("cpu_model", cpuModel);
+        m.put("cpus", cpus);
+        m.put("kernel", kernel);
+        m.put("mode", mode);
+        m.put("rounds", rounds);
+        m.put("started", started.toString());
+        return m;
+    }
+
+    static String cpuModel(Path cpuinfo) {
+        try (Stream<String> lines = Files.lines(cpuinfo)) {
+            return lines.filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .findFirst().orElse("unknown");
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

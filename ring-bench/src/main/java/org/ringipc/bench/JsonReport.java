@@ -1,0 +1,114 @@
+package org.ringipc.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the report as
+ * {@code {"env": {...}, "results": [{"transport": T, "metric": M, "chunk_bytes": N, "value": X,
+ * "min": .., "max": .., "runs": ..}, ...]}}, where {@code value} is the median of the rounds.
+ * The field names and the transport and metric names are a contract with the report's readers.
+ */
+public final class JsonReport {
+
+    private JsonReport() {
+    }
+
+    /** Writes {@code results} and {@code env} to {@code file}, replacing it. */
+    public static void write(Path file, Env env, Results results) throws IOException {
+        Files.writeString(file, render(env, results));
+    }
+
+    /** The report as JSON text. */
+    public static String render(Env env, Results results) {
+        StringBuilder out = new StringBuilder(4096);
+        out.append("{\n  \"env\": ");
+        value(out, env.asMap());
+        out.append(",\n  \"results\": [");
+        String sep = "\n";
+        for (Map.Entry<Results.Key, Summary> e : results.summaries().entrySet()) {
+            Results.Key k = e.getKey();
+            Summary s = e.getValue();
+            out.append(sep).append("    {\"transport\": ");
+            string(out, k.transport().id());
+            out.append(", \"metric\": ");
+            string(out, k.metric().id());
+            out.append(", \"chunk_bytes\": ").append(k.chunkBytes());
+            out.append(", \"value\": ").append(number(s.median()));
+            out.append(", \"min\": ").append(number(s.min()));
+            out.append(", \"max\": ").append(number(s.max()));
+            out.append(", \"runs\": ").append(s.runs()).append('}');
+            sep = ",\n";
+        }
+        out.append("\n  ]\n}\n");
+        return out.toString();
+    }
+
+    private static void value(StringBuilder out, Object v) {
+        switch (v) {
+            case null -> out.append("null");
+            case Number n -> out.append(n instanceof Double || n instanceof Float ? number(n.doubleValue()) : n.toString());
+            case Boolean b -> out.append(b);
+            case Map<?, ?> map -> {
+                out.append('{');
+                Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
+                while (it.hasNext()) {
+                    Map.Entry<?, ?> e = it.next();
+                    string(out, String.valueOf(e.getKey()));
+                    out.append(": ");
+                    value(out, e.getValue());
+                    if (it.hasNext()) {
+                        out.append(", ");
+                    }
+                }
+                out.append('}');
+            }
+            case Collection<?> list -> {
+                out.append('[');
+                Iterator<?> it = list.iterator();
+                while (it.hasNext()) {
+                    value(out, it.next());
+                    if (it.hasNext()) {
+                        out.append(", ");
+                    }
+                }
+                out.append(']');
+            }
+            default -> string(out, v.toString());
+        }
+    }
+
+    private static String number(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return "null";
+        }
+        return String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

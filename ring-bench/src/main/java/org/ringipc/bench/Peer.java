@@ -1,0 +1,54 @@
+package org.ringipc.bench;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+
+/**
+ * The far end of a cross-process measurement, run in its own JVM by the harness:
+ * {@code Peer TRANSPORT DIR BUFFER_BYTES PHASE...}, where each phase is {@code rtt} (echo until
+ * told to stop) or {@code bulk:CHUNK} (read chunks until the last one, then acknowledge). For
+ * {@code shm-limit} it only answers cache-line pings. Not meant to be run by hand.
+ */
+public final class Peer {
+
+    private Peer() {
+    }
+
+    /** Entry point; exits 0 when every phase ran, 1 (with a message on stderr) otherwise. */
+    public static void main(String[] args) {
+        ChildJvm.haltWhenParentGoes();
+        try {
+            run(args);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("ring-bench peer " + String.join(" ", args) + ": " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void run(String[] args) throws IOException {
+        Transport transport = Transport.byId(args[0]);
+        Path dir = Path.of(args[1]);
+        if (transport == Transport.SHM_LIMIT) {
+            try (Arena arena = Arena.ofConfined()) {
+                ShmPingPong.map(dir.resolve("line"), arena).pong();
+            }
+            return;
+        }
+        int bufferBytes = Integer.parseInt(args[2]);
+        try (Link link = CrossProcess.peerLink(transport, dir, bufferBytes)) {
+            for (int i = 3; i < args.length; i++) {
+                String phase = args[i];
+                if (phase.equals("rtt")) {
+                    Protocol.echo(link);
+                } else if (phase.startsWith("bulk:")) {
+                    Protocol.drain(link, Integer.parseInt(phase.substring("bulk:".length())));
+                } else {
+                    throw new IllegalArgumentException("phase=" + phase + " is not rtt or bulk:CHUNK");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.ringipc.bench;
+
+import java.io.IOException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The two measurements every cross-process transport runs, both sides of each. The first byte of
+ * every message is a marker: {@link #GO} means another one follows, {@link #STOP} ends the phase.
+ * <ul>
+ *   <li>Round trip: the harness sends 1 byte, the peer sends it back; the harness times each round
+ *   trip into a histogram until its deadline, then sends {@code STOP}, which the peer echoes too.
+ *   <li>Bulk: the harness streams chunks until its deadline, the last one marked {@code STOP}; the
+ *   peer reads every chunk whole (a copy out, as a pipe reader makes) and then acknowledges with 1
+ *   byte, so the harness's clock covers the delivery of every byte.
+ * </ul>
+ */
+final class Protocol {
+
+    static final byte GO = 1;
+    static final byte STOP = 0;
+
+    private Protocol() {
+    }
+
+    /** Harness side of a round-trip phase: records every round trip, in ns, until the deadline. */
+    static Histogram pingUntil(Link link, long deadlineNanos) throws IOException {
+        Histogram rtt = new Histogram(3);
+        long now;
+        do {
+            link.marker(GO);
+            long start = System.nanoTime();
+            link.send(1);
+            link.receive(1);
+            now = System.nanoTime();
+            rtt.recordValue(now - start);
+        } while (now < deadlineNanos);
+        link.marker(STOP);
+        link.send(1);
+        link.receive(1);
+        return rtt;
+    }
+
+    /** Peer side of a round-trip phase: echoes every byte, the closing {@code STOP} included. */
+    static long echo(Link link) throws IOException {
+        long count = 0;
+        byte marker;
+        do {
+            link.receive(1);
+            marker = link.marker();
+            link.send(1);
+            count++;
+        } while (marker != STOP);
+        return count;
+    }
+
+    /**
+     * Harness side of a bulk phase: streams {@code chunkBytes} chunks until the deadline and waits
+     * for the peer's acknowledgement.
+     *
+     * @return megabytes (10^6 bytes) per second delivered
+     */
+    static double streamUntil(Link link, int chunkBytes, long durationNanos) throws IOException {
+        long start = System.nanoTime();
+        long deadline = start + durationNanos;
+        long bytes = 0;
+        do {
+            link.marker(GO);
+            link.send(chunkBytes);
+            bytes += chunkBytes;
+        } while (System.nanoTime() < deadline);
+        link.marker(STOP);
+        link.send(chunkBytes);
+        bytes += chunkBytes;
+        link.receive(1);
+        long elapsed = System.nanoTime() - start;
+        return megabytesPerSecond(bytes, elapsed);
+    }
+
+    /** Peer side of a bulk phase: reads whole chunks until the {@code STOP} one, then acknowledges. */
+    static long drain(Link link, int chunkBytes) throws IOException {
+        long bytes = 0;
+        byte marker;
+        do {
+            link.receive(chunkBytes);
+            marker = link.marker();
+            bytes += chunkBytes;
+        } while (marker != STOP);
+        link.send(1);
+        return bytes;
+    }
+
+    static double megabytesPerSecond(long bytes, long nanos) {
+        return bytes * 1e3 / nanos;
+    }
+}

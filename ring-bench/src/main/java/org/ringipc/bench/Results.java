@@ -1,0 +1,60 @@
+package org.ringipc.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every round's figure, grouped by transport, metric and chunk size. Not thread-safe: the harness
+ * records from its main thread only.
+ */
+public final class Results {
+
+    /**
+     * What one figure is about.
+     *
+     * @param transport  what moved the bytes
+     * @param metric     what was measured
+     * @param chunkBytes bytes per write (1 for round trips)
+     */
+    public record Key(Transport transport, Metric metric, int chunkBytes) {
+        static final Comparator<Key> ORDER = Comparator.comparing(Key::transport)
+                .thenComparing(Key::metric).thenComparingInt(Key::chunkBytes);
+    }
+
+    private final Map<Key, List<Double>> rounds = new LinkedHashMap<>();
+
+    /** Records one round's {@code value}. */
+    public void add(Transport transport, Metric metric, int chunkBytes, double value) {
+        rounds.computeIfAbsent(new Key(transport, metric, chunkBytes), k -> new ArrayList<>()).add(value);
+    }
+
+    /** The summary of every figure recorded so far, in transport, metric and chunk order. */
+    public Map<Key, Summary> summaries() {
+        Map<Key, Summary> out = new LinkedHashMap<>();
+        rounds.keySet().stream().sorted(Key.ORDER).forEach(k -> out.put(k, summarise(rounds.get(k))));
+        return out;
+    }
+
+    /** The summary of one figure, if it was measured. */
+    public Optional<Summary> summary(Transport transport, Metric metric, int chunkBytes) {
+        List<Double> values = rounds.get(new Key(transport, metric, chunkBytes));
+        return values == null ? Optional.empty() : Optional.of(summarise(values));
+    }
+
+    /** The median of one figure, if it was measured. */
+    public Optional<Double> median(Transport transport, Metric metric, int chunkBytes) {
+        return summary(transport, metric, chunkBytes).map(Summary::median);
+    }
+
+    public boolean isEmpty() {
+        return rounds.isEmpty();
+    }
+
+    private static Summary summarise(List<Double> values) {
+        return Summary.of(values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+}

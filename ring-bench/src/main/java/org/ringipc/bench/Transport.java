@@ -1,0 +1,62 @@
+package org.ringipc.bench;
+
+/**
+ * Everything the harness compares. {@link #id()} is the name in the JSON report and the table;
+ * those names are a contract, so never rename one.
+ */
+public enum Transport {
+    /** ringipc shared-file ring between two JVMs, busy-spinning waits. */
+    RING_SPIN("ring-spin", Scope.CROSS_PROCESS),
+    /** ringipc shared-file ring between two JVMs, futex sleeps. */
+    RING_BLOCK("ring-block", Scope.CROSS_PROCESS),
+    /** A pair of named pipes (mkfifo) between two JVMs: the kernel's pipe. */
+    PIPE("pipe", Scope.CROSS_PROCESS),
+    /** A Unix domain stream socket between two JVMs. */
+    UNIX_SOCKET("unix-socket", Scope.CROSS_PROCESS),
+    /** The raw limit: two JVMs ping-ponging one cache line of a shared mapped file. */
+    SHM_LIMIT("shm-limit", Scope.CROSS_PROCESS),
+    /** The raw limit for bulk: one thread copying with {@code MemorySegment.copy}. */
+    COPY_LIMIT("copy-limit", Scope.CROSS_PROCESS),
+    /** ringipc {@code Ring} between two threads. */
+    RING("ring", Scope.IN_PROCESS),
+    /** ringipc {@code MessageRing} (framed records) between two threads. */
+    MESSAGE_RING("message-ring", Scope.IN_PROCESS),
+    /** ringipc {@code LockedRing}, the mutex-and-conditions baseline, between two threads. */
+    LOCKED_RING("locked-ring", Scope.IN_PROCESS),
+    /** Agrona {@code OneToOneRingBuffer} between two threads. */
+    AGRONA("agrona", Scope.IN_PROCESS),
+    /** JCTools {@code SpscArrayQueue} of pooled {@code byte[]} chunks between two threads. */
+    JCTOOLS("jctools", Scope.IN_PROCESS),
+    /** {@code java.nio.channels.Pipe} between two threads. */
+    NIO_PIPE("nio-pipe", Scope.IN_PROCESS);
+
+    /** Where the two ends of a transport live. */
+    public enum Scope { CROSS_PROCESS, IN_PROCESS }
+
+    private final String id;
+    private final Scope scope;
+
+    Transport(String id, Scope scope) {
+        this.id = id;
+        this.scope = scope;
+    }
+
+    /** The transport's name in the report, for example {@code ring-spin}. */
+    public String id() {
+        return id;
+    }
+
+    public Scope scope() {
+        return scope;
+    }
+
+    /** The transport named {@code id}; an {@link IllegalArgumentException} naming it otherwise. */
+    public static Transport byId(String id) {
+        for (Transport t : values()) {
+            if (t.id.equals(id)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("transport=" + id + " is not one of " + java.util.Arrays.stream(values()).map(Transport::id).toList());
+    }
+}

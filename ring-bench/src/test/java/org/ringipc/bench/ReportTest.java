@@ -1,0 +1,115 @@
+package org.ringipc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+
+    private static final Env ENV = new Env("25 \"test\"", List.of("--enable-native-access=ALL-UNNAMED"),
+            "Test CPU", 2, "Linux 6.0", "quick", 3, Instant.parse("2025-01-01T00:00:00Z"));
+
+    private static Results sample() {
+        Results r = new Results();
+        for (double v : new double[] {100, 300, 200}) {
+            r.add(Transport.RING_SPIN, Metric.RTT_P50, 1, v);
+        }
+        r.add(Transport.PIPE, Metric.RTT_P50, 1, 10_000);
+        r.add(Transport.SHM_LIMIT, Metric.RTT_P50, 1, 100);
+        r.add(Transport.PIPE, Metric.THROUGHPUT, 65536, 1_000);
+        r.add(Transport.RING_SPIN, Metric.THROUGHPUT, 65536, 20_000);
+        r.add(Transport.COPY_LIMIT, Metric.THROUGHPUT, 65536, 40_000);
+        r.add(Transport.AGRONA, Metric.MESSAGES, 32, 10e6);
+        r.add(Transport.MESSAGE_RING, Metric.MESSAGES, 32, 15e6);
+        return r;
+    }
+
+    @Test
+    void everyTransportAndMetricHasItsContractName() {
+        assertEquals(List.of("ring-spin", "ring-block", "pipe", "unix-socket", "shm-limit", "copy-limit", "ring",
+                        "message-ring", "locked-ring", "agrona", "jctools", "nio-pipe"),
+                java.util.Arrays.stream(Transport.values()).map(Transport::id).toList());
+        assertEquals(List.of("rtt_p50_ns", "rtt_p99_ns", "rtt_p999_ns", "rtt_max_ns", "throughput_mb_s", "messages_per_s"),
+                java.util.Arrays.stream(Metric.values()).map(Metric::id).toList());
+        assertEquals(Transport.UNIX_SOCKET, Transport.byId("unix-socket"));
+        assertThrows(IllegalArgumentException.class, () -> Transport.byId("carrier-pigeon"));
+    }
+
+    @Test
+    void jsonHasEnvAndOneResultPerFigureWithTheMedianAsValue() {
+        String json = JsonReport.render(ENV, sample());
+        assertTrue(json.startsWith("{\n  \"env\": {\"jdk\": \"25 \\\"test\\\"\", \"jvm_flags\": [\"--enable-native-access=ALL-UNNAMED\"]"), json);
+        assertTrue(json.contains("\"cpu_model\": \"Test CPU\""), json);
+        assertTrue(json.contains("\"kernel\": \"Linux 6.0\""), json);
+        assertTrue(json.contains("{\"transport\": \"ring-spin\", \"metric\": \"rtt_p50_ns\", \"chunk_bytes\": 1, "
+                + "\"value\": 200.000, \"min\": 100.000, \"max\": 300.000, \"runs\": 3}"), json);
+        assertTrue(json.contains("{\"transport\": \"copy-limit\", \"metric\": \"throughput_mb_s\", \"chunk_bytes\": 65536, \"value\": 40000.000"), json);
+        assertTrue(json.contains("\"metric\": \"messages_per_s\", \"chunk_bytes\": 32, \"value\": 10000000.000"), json);
+        Matcher m = Pattern.compile("\\{\"transport\": ").matcher(json);
+        int count = 0;
+        while (m.find()) {
+            count++;
+        }
+        assertEquals(8, count);
+        assertEquals(json.chars().filter(c -> c == '{').count(), json.chars().filter(c -> c == '}').count());
+        assertEquals(json.chars().filter(c -> c == '[').count(), json.chars().filter(c -> c == ']').count());
+    }
+
+    @Test
+    void jsonEscapesControlCharactersAndQuotes() {
+        StringBuilder out = new StringBuilder();
+        JsonReport.string(out, "a\"b\\c\nd\u0001");
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", out.toString());
+    }
+
+    @Test
+    void tableShowsEnvironmentMediansSpreadsAndRatiosToPipeAndLimit() {
+        String table = TextReport.render(ENV, BenchConfig.quick(), sample());
+        assertTrue(table.contains("CPU Test CPU x2, kernel Linux 6.0"), table);
+        assertTrue(table.contains("JVM flags --enable-native-access=ALL-UNNAMED"), table);
+        String rtt = line(table, "ring-spin", "200 [100-300]");
+        assertTrue(rtt.contains("50x"), rtt);     // pipe 10,000 / 200
+        assertTrue(rtt.contains("2.00x"), rtt);   // 200 / shm-limit 100
+        String bulk = line(table, "ring-spin", "20,000");
+        assertTrue(bulk.contains("20x"), bulk);   // pipe 1,000
+        assertTrue(bulk.contains("50%"), bulk);   // of copy-limit 40,000
+        String messages = line(table, "message-ring", "15,000,000");
+        assertTrue(messages.contains("1.50x"), messages);
+    }
+
+    @Test
+    void pngGoesBesideTheJson(@TempDir Path dir) throws Exception {
+        assertEquals(dir.resolve("bench.png"), BenchMain.pngBeside(dir.resolve("bench.json")));
+        Path png = dir.resolve("bench.png");
+        Charts.write(png, ENV, BenchConfig.quick(), sample());
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+        assertEquals("\u0089PNG", new String(head, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void optionsPickModeRoundsAndTransports() {
+        BenchMain.Options o = BenchMain.Options.parse(new String[] {"--quick", "--rounds", "5", "--only", "pipe, ring-spin", "--json", "x.json"});
+        assertEquals("quick", o.config.mode());
+        assertEquals(5, o.config.rounds());
+        assertEquals(List.of(Transport.PIPE, Transport.RING_SPIN), o.config.transports());
+        assertEquals(Path.of("x.json"), o.json);
+        assertEquals("full", BenchMain.Options.parse(new String[0]).config.mode());
+        var e = assertThrows(IllegalArgumentException.class, () -> BenchMain.Options.parse(new String[] {"--rounds", "0"}));
+        assertEquals("--rounds=0 is not a positive integer", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BenchMain.Options.parse(new String[] {"--json"}));
+    }
+
+    private static String line(String table, String first, String containing) {
+        return table.lines().filter(l -> l.startsWith(first + " ") && l.contains(containing)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + first + " line with " + containing + " in\n" + table));
+    }
+}

@@ -1,0 +1,67 @@
+package org.ringipc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Runs each transport for a few milliseconds: it must deliver every byte and report every figure. */
+class SmokeTest {
+
+    private static final BenchConfig TINY = BenchConfig.quick().withRounds(1)
+            .withTimes(Duration.ofMillis(5), Duration.ofMillis(20)).withChunkSizes(List.of(4096, 65536));
+
+    @ParameterizedTest
+    @EnumSource(names = {"RING", "MESSAGE_RING", "LOCKED_RING", "AGRONA", "JCTOOLS", "NIO_PIPE"})
+    @Timeout(60)
+    void inProcessLaneDeliversEveryByteItWasGiven(Transport transport) throws Exception {
+        for (int chunk : List.of(32, 4096, 1 << 20)) {
+            if (transport == Transport.MESSAGE_RING && chunk > 4096) {
+                continue;
+            }
+            InProcessBench.Delivery d = InProcessBench.run(InProcessBench.factory(transport), chunk, 2_000_000);
+            assertTrue(d.bytes() > 0 && d.bytes() % chunk == 0, transport + " " + chunk + ": " + d);
+            assertTrue(d.nanos() > 0, d.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT"})
+    @Timeout(120)
+    void crossProcessTransportReportsEveryFigure(Transport transport) throws Exception {
+        Results results = new Results();
+        CrossProcessBench.round(transport, TINY, results);
+        boolean rtt = transport != Transport.COPY_LIMIT;
+        boolean bulk = transport != Transport.SHM_LIMIT;
+        if (rtt) {
+            double p50 = results.median(transport, Metric.RTT_P50, 1).orElseThrow();
+            double p999 = results.median(transport, Metric.RTT_P999, 1).orElseThrow();
+            assertTrue(p50 > 0 && p50 <= p999, transport + " p50=" + p50 + " p99.9=" + p999);
+        }
+        if (bulk) {
+            for (int chunk : TINY.chunkSizes()) {
+                assertTrue(results.median(transport, Metric.THROUGHPUT, chunk).orElseThrow() > 0, transport + " " + chunk);
+            }
+        }
+        assertEquals((rtt ? 4 : 0) + (bulk ? TINY.chunkSizes().size() : 0), results.summaries().size());
+    }
+
+    @Test
+    @Timeout(120)
+    void aWholeRunPrintsTheTableAndWritesJsonAndPng(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        var progress = new java.io.ByteArrayOutputStream();
+        BenchConfig config = TINY.withTransports(List.of(Transport.PIPE, Transport.COPY_LIMIT, Transport.AGRONA));
+        BenchMain.run(config, dir.resolve("r.json"), new java.io.PrintStream(out, true), new java.io.PrintStream(progress, true));
+        assertTrue(out.toString().contains("Round trip of 1 byte"), out.toString());
+        assertTrue(progress.toString().contains("round 1/1"), progress.toString());
+        String json = java.nio.file.Files.readString(dir.resolve("r.json"));
+        assertTrue(json.contains("\"transport\": \"agrona\", \"metric\": \"messages_per_s\""), json);
+        assertTrue(java.nio.file.Files.size(dir.resolve("r.png")) > 1000);
+    }
+}
