@@ -3,6 +3,7 @@
  */
 module org.ringipc.core {
     requires java.management;
+    requires jdk.jfr;
 
     exports org.ringipc.core;
 }

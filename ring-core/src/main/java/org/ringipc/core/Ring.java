@@ -48,6 +48,8 @@ public final class Ring implements AutoCloseable {
     private Producer producer;
     private Consumer consumer;
     private boolean closed;
+    private volatile String corruption;
+    private RingMXBeans.Registration mxBean;
 
     private Ring(Arena arena, MemorySegment memory, int capacity, RingOptions options, Doorbell doorbell) {
         this.arena = arena;
@@ -103,14 +105,24 @@ public final class Ring implements AutoCloseable {
     public static Ring format(MemorySegment memory, int capacity, RingOptions options, Doorbell doorbell) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(doorbell, "doorbell");
+        formatHeader(memory, capacity, options.toFlags());
+        return new Ring(null, memory, capacity, options, doorbell);
+    }
+
+    /**
+     * Checks caller memory and lays a fresh header with {@code flags} into it: the one format shared by
+     * every ring kind ({@link MessageRing} adds {@link RingLayout#FLAG_MESSAGES}).
+     */
+    static RingHeader formatHeader(MemorySegment memory, int capacity, int flags) {
         checkMemory(memory);
         long required = RingLayout.requiredBytes(capacity);
         if (memory.byteSize() < required) {
             throw new IllegalArgumentException("memory.byteSize()=" + memory.byteSize()
                     + " is smaller than requiredBytes(" + capacity + ")=" + required);
         }
-        new RingHeader(memory).format(capacity, options.toFlags());
-        return new Ring(null, memory, capacity, options, doorbell);
+        RingHeader header = new RingHeader(memory);
+        header.format(capacity, flags);
+        return header;
     }
 
     /** Validates the header in {@code memory} and returns the ring it describes (in-process waking). */
@@ -126,6 +138,22 @@ public final class Ring implements AutoCloseable {
      */
     public static Ring attach(MemorySegment memory, Doorbell doorbell) throws RingFormatException {
         Objects.requireNonNull(doorbell, "doorbell");
+        Attached found = checkHeader(memory, false);
+        return new Ring(null, memory, found.capacity(), found.options(), doorbell);
+    }
+
+    /** What {@link #checkHeader} found in a valid header. */
+    record Attached(RingHeader header, int capacity, RingOptions options) {
+    }
+
+    /**
+     * Validates the header in {@code memory}, every field against the memory's size: the one check
+     * shared by every ring kind. Nothing in the memory is changed.
+     *
+     * @param messages whether the caller reads framed records ({@link MessageRing}) rather than bytes
+     * @throws RingFormatException naming the field that is wrong, including a ring of the other kind
+     */
+    static Attached checkHeader(MemorySegment memory, boolean messages) throws RingFormatException {
         checkMemory(memory);
         if (memory.byteSize() < RingLayout.HEADER_BYTES) {
             throw new RingFormatException("size=" + memory.byteSize() + " is smaller than a ring header ("
@@ -161,6 +189,12 @@ public final class Ring implements AutoCloseable {
         if (options == null) {
             throw new RingFormatException(String.format("flags=0x%x holds values this build does not know", flags));
         }
+        if (((flags & RingLayout.FLAG_MESSAGES) != 0) != messages) {
+            throw new RingFormatException(String.format(messages
+                    ? "flags=0x%x: a byte ring (Ring), not a message ring (flag 0x%x clear); use Ring.attach"
+                    : "flags=0x%x: a message ring (flag 0x%x set), not a byte ring; use MessageRing.attach",
+                    flags, RingLayout.FLAG_MESSAGES));
+        }
         checkState(header.producerStateAcquire(), "producerState");
         checkState(header.consumerStateAcquire(), "consumerState");
         long head = header.headAcquire();
@@ -169,7 +203,7 @@ public final class Ring implements AutoCloseable {
             throw new RingFormatException("head=" + head + " tail=" + tail + " capacity=" + capacity
                     + ": positions no ring can hold (corrupt header)");
         }
-        return new Ring(null, memory, capacity, options, doorbell);
+        return new Attached(header, capacity, options);
     }
 
     private static void checkState(int state, String field) throws RingFormatException {
@@ -266,13 +300,54 @@ public final class Ring implements AutoCloseable {
         if (c != null) {
             c.close();
         }
+        RingMXBeans.Registration registration;
+        synchronized (this) {
+            registration = mxBean;
+            mxBean = null;
+        }
+        if (registration != null) {
+            registration.close();
+        }
         if (arena != null) {
             arena.close();
         }
     }
 
+    /**
+     * Registers this ring's stats as the MXBean {@code org.ringipc:type=Ring,name=<name>}; the ring
+     * unregisters it when it closes.
+     *
+     * @throws IllegalStateException when that name is taken or this ring is already registered
+     */
+    public synchronized javax.management.ObjectName registerMXBean(String name) {
+        ensureRingOpen();
+        if (mxBean != null) {
+            throw new IllegalStateException("ring is already registered as " + mxBean.objectName());
+        }
+        mxBean = RingMXBeans.register("Ring", name, this::stats);
+        return mxBean.objectName();
+    }
+
+    /**
+     * Marks the ring broken, so that every later operation of either end fails the same way, and
+     * returns the exception for the operation that found it. Called when the shared header holds
+     * what no honest peer writes: we stop before touching memory through such values.
+     */
     private RingCorruptedException corrupted(long head, long tail) {
-        return new RingCorruptedException("ring corrupted: head=" + head + " tail=" + tail + " capacity=" + capacity);
+        String message = "ring corrupted: head=" + head + " tail=" + tail + " capacity=" + capacity;
+        int recorded = header.capacityAcquire();
+        if (recorded != capacity) {
+            message += " (header capacity changed to " + recorded + ")";
+        }
+        corruption = message;
+        return new RingCorruptedException(message);
+    }
+
+    private void checkNotCorrupted() throws RingCorruptedException {
+        String message = corruption;
+        if (message != null) {
+            throw new RingCorruptedException(message);
+        }
     }
 
     /** The producer end. Thread-confined state lives in plain fields: only its thread touches them. */
@@ -286,6 +361,7 @@ public final class Ring implements AutoCloseable {
         private long wanted;
         private int claimed;
         private boolean consumerDied;
+        private long lastPeerPoll = System.nanoTime();
         private volatile boolean closed;
 
         @Override
@@ -434,13 +510,25 @@ public final class Ring implements AutoCloseable {
                 // acquire: pairs with the consumer's release of tail; its copies out of the bytes below
                 // tail are complete before we overwrite them
                 long tail = header.tailAcquire();
-                if (tail < cachedTail || tail > head) {
+                if (tail < cachedTail || tail > head || header.capacityAcquire() != capacity) {
                     throw corrupted(head, tail);
                 }
                 cachedTail = tail;
                 free = capacity - (head - tail);
+                if (free < wanted) {
+                    pollPeerNow();
+                }
             }
             return free;
+        }
+
+        /** A non-blocking caller that finds no room learns of a dead consumer too, at most every poll period. */
+        private void pollPeerNow() {
+            long now = System.nanoTime();
+            if (now - lastPeerPoll >= Waiter.PEER_POLL_NANOS) {
+                lastPeerPoll = now;
+                pollPeer();
+            }
         }
 
         private void put(ByteBuffer src, int n) {
@@ -476,12 +564,19 @@ public final class Ring implements AutoCloseable {
 
         private void dropWhole(long len) {
             header.addDropOpaque(len);
+            RingEvents.Drop event = new RingEvents.Drop();
+            if (event.shouldCommit()) {
+                event.bytes = len;
+                event.capacity = capacity;
+                event.commit();
+            }
         }
 
         private void checkWritable() throws IOException {
             if (closed) {
                 throw new ClosedChannelException();
             }
+            checkNotCorrupted();
             // acquire: the consumer's CLOSED is seen together with everything before it
             if (header.consumerStateAcquire() == RingLayout.STATE_CLOSED || consumerDied) {
                 throw brokenPipe();
@@ -496,6 +591,7 @@ public final class Ring implements AutoCloseable {
 
         private void awaitRoom(long bytes) throws IOException {
             wanted = bytes;
+            consumerDied = Roles.peerDied(header, Doorbell.Side.CONSUMER, consumerDied, false);
             int outcome = waiter.await(this, false, 0);
             if (outcome == Waiter.INTERRUPTED) {
                 close();
@@ -509,16 +605,21 @@ public final class Ring implements AutoCloseable {
 
         @Override
         public boolean ready() {
-            if (closed || consumerDied || header.consumerStateAcquire() == RingLayout.STATE_CLOSED) {
+            if (closed || consumerDied || corruption != null
+                    || header.consumerStateAcquire() == RingLayout.STATE_CLOSED) {
                 return true;
             }
             long tail = header.tailAcquire(); // acquire: as in free()
+            if (tail < cachedTail || tail > head || header.capacityAcquire() != capacity) {
+                corrupted(head, tail);  // marks the ring broken: the woken caller throws
+                return true;
+            }
             return capacity - (head - tail) >= wanted;
         }
 
         @Override
         public void pollPeer() {
-            consumerDied = Roles.holderDied(header, Doorbell.Side.CONSUMER);
+            consumerDied = Roles.peerDied(header, Doorbell.Side.CONSUMER, consumerDied, true);
         }
 
         @Override
@@ -551,6 +652,7 @@ public final class Ring implements AutoCloseable {
         private long tail = header.tailPlain();
         private long cachedHead = header.headAcquire();
         private boolean producerDied;
+        private long lastPeerPoll = System.nanoTime();
         private volatile boolean closed;
 
         @Override
@@ -665,7 +767,7 @@ public final class Ring implements AutoCloseable {
             if (available == 0) {
                 // acquire: pairs with the producer's release of head; the bytes below it are visible
                 long head = header.headAcquire();
-                if (head < cachedHead || head - tail > capacity) {
+                if (head < cachedHead || head - tail > capacity || header.capacityAcquire() != capacity) {
                     throw corrupted(head, tail);
                 }
                 cachedHead = head;
@@ -681,11 +783,19 @@ public final class Ring implements AutoCloseable {
             if (header.producerStateAcquire() == RingLayout.STATE_CLOSED || producerDied) {
                 return available() == 0;
             }
+            long now = System.nanoTime();
+            if (now - lastPeerPoll >= Waiter.PEER_POLL_NANOS) {
+                // a non-blocking reader learns of a dead producer too, at most every poll period
+                lastPeerPoll = now;
+                pollPeer();
+                return producerDied && available() == 0;
+            }
             return false;
         }
 
         /** Waits for data: the bytes available, -1 at EOF, 0 on timeout. */
         private long awaitData(boolean timed, long deadline) throws IOException {
+            producerDied = Roles.peerDied(header, Doorbell.Side.PRODUCER, producerDied, false);
             while (true) {
                 int outcome = waiter.await(this, timed, deadline);
                 if (outcome == Waiter.INTERRUPTED) {
@@ -695,6 +805,7 @@ public final class Ring implements AutoCloseable {
                 if (closed) {
                     throw new AsynchronousCloseException();
                 }
+                checkNotCorrupted();
                 long available = available();
                 if (available > 0) {
                     return available;
@@ -708,22 +819,30 @@ public final class Ring implements AutoCloseable {
             }
         }
 
-        private void checkReadable() throws ClosedChannelException {
+        private void checkReadable() throws IOException {
             if (closed) {
                 throw new ClosedChannelException();
             }
+            checkNotCorrupted();
         }
 
         @Override
         public boolean ready() {
             // acquire: as in available()
-            return closed || producerDied || header.headAcquire() != tail
-                    || header.producerStateAcquire() == RingLayout.STATE_CLOSED;
+            if (closed || producerDied || corruption != null) {
+                return true;
+            }
+            long head = header.headAcquire(); // acquire: as in available()
+            if (head < cachedHead || head - tail > capacity || header.capacityAcquire() != capacity) {
+                corrupted(head, tail);  // marks the ring broken: the woken caller throws
+                return true;
+            }
+            return head != tail || header.producerStateAcquire() == RingLayout.STATE_CLOSED;
         }
 
         @Override
         public void pollPeer() {
-            producerDied = Roles.holderDied(header, Doorbell.Side.PRODUCER);
+            producerDied = Roles.peerDied(header, Doorbell.Side.PRODUCER, producerDied, true);
         }
 
         @Override

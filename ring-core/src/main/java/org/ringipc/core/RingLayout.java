@@ -101,11 +101,20 @@ public final class RingLayout {
     /** Header size in bytes; the data region starts here. */
     public static final int HEADER_BYTES = (int) HEADER.byteSize();
 
-    /** Flags word: bits 0-3 hold the {@link WaitStrategy} ordinal, bits 4-7 the {@link OverflowPolicy} ordinal. */
+    /**
+     * Flags word: bits 0-3 hold the {@link WaitStrategy} ordinal, bits 4-7 the {@link OverflowPolicy}
+     * ordinal, bit 8 ({@link #FLAG_MESSAGES}) the kind of ring. Other bits must be zero.
+     */
     static final int FLAG_WAIT_SHIFT = 0;
     static final int FLAG_OVERFLOW_SHIFT = 4;
     static final int FLAG_FIELD_MASK = 0xF;
-    static final int FLAG_KNOWN_BITS = 0xFF;
+    /**
+     * Flags bit 8: the data region holds framed records ({@link MessageRing}, see {@link RecordLayout}),
+     * not a byte stream ({@link Ring}). Each kind's {@code attach} refuses the other, because reading
+     * one as the other would hand record headers to a byte reader, or bytes to a record parser.
+     */
+    static final int FLAG_MESSAGES = 1 << 8;
+    static final int FLAG_KNOWN_BITS = 0x1FF;
 
     static final VarHandle MAGIC_VH = handle("identity", "magic");
     static final VarHandle VERSION_VH = handle("identity", "version");

@@ -56,7 +56,11 @@ public final class RingOptions {
                 | overflowPolicy.ordinal() << RingLayout.FLAG_OVERFLOW_SHIFT;
     }
 
-    /** Decodes the header's flags word; null when it holds values this version does not know. */
+    /**
+     * Decodes the options in the header's flags word; null when it holds values this version does not
+     * know. The kind bit ({@link RingLayout#FLAG_MESSAGES}) is known but is not an option: the
+     * {@code attach} of each ring kind checks it.
+     */
     static RingOptions fromFlags(int flags) {
         int wait = flags >>> RingLayout.FLAG_WAIT_SHIFT & RingLayout.FLAG_FIELD_MASK;
         int overflow = flags >>> RingLayout.FLAG_OVERFLOW_SHIFT & RingLayout.FLAG_FIELD_MASK;

@@ -29,6 +29,12 @@ final class Roles {
                 throw new IllegalStateException(name(side) + " end is already held by live pid " + holder);
             } else if (header.casPid(side, holder, ProcessIdentity.PID)) {
                 takeover = true;
+                RingEvents.Takeover event = new RingEvents.Takeover();
+                if (event.shouldCommit()) {
+                    event.side = name(side);
+                    event.previousPid = holder;
+                    event.commit();
+                }
                 break;
             }
         }
@@ -53,6 +59,27 @@ final class Roles {
         }
         long pid = header.pidVolatile(side);
         return pid != 0 && !ProcessIdentity.isAlive(pid, header.startTimeOpaque(side));
+    }
+
+    /**
+     * Re-evaluates "the peer died" for a waiting end: checks the process table only when asked to
+     * ({@code poll}) or when the peer was already thought dead (it may have been taken over since).
+     * Emits a {@link RingEvents.PeerDeath} event when the peer is first found dead.
+     */
+    static boolean peerDied(RingHeader header, Doorbell.Side peer, boolean diedBefore, boolean poll) {
+        if (!diedBefore && !poll) {
+            return false;
+        }
+        boolean died = holderDied(header, peer);
+        if (died && !diedBefore) {
+            RingEvents.PeerDeath event = new RingEvents.PeerDeath();
+            if (event.shouldCommit()) {
+                event.side = name(peer);
+                event.pid = header.pidVolatile(peer);
+                event.commit();
+            }
+        }
+        return died;
     }
 
     static String name(Doorbell.Side side) {

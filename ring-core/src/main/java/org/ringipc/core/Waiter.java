@@ -137,7 +137,14 @@ final class Waiter {
                     header.addConsumerSleepOpaque();
                 }
             }
+            RingEvents.Wait event = new RingEvents.Wait();
+            event.begin();
             doorbell.sleep(side, ownWakeSeq, seq, maxNanos);
+            if (event.shouldCommit()) {
+                event.side = Roles.name(side);
+                event.capacity = header.capacityAcquire();
+                event.commit();
+            }
             return true;
         } finally {
             setWaiting(0);
