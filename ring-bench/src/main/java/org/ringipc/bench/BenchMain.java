@@ -17,7 +17,7 @@ import java.util.Locale;
  * </pre>
  *
  * Every transport is measured once per round and the rounds interleave them (each round starts one
- * transport later than the last), so slow drifts of a shared machine hit all of them alike; the
+ * transport later than the last; an unrecorded round of the in-process ones warms this JVM first), so slow drifts of a shared machine hit all of them alike; the
  * table shows each figure's median over the rounds with the smallest and largest round. The table
  * goes to stdout, progress to stderr; {@code --json FILE} also writes the figures as JSON and a
  * PNG of them beside it ({@code FILE} with ".png" for ".json").
@@ -71,17 +71,21 @@ public final class BenchMain {
         Results results = new Results();
         List<Transport> transports = config.transports();
         long start = System.nanoTime();
+        // an unrecorded round first, so that the first recorded one does not pay for this JVM's JIT
+        Results discarded = new Results();
+        for (Transport t : transports) {
+            if (t.scope() == Transport.Scope.IN_PROCESS || t == Transport.COPY_LIMIT) {
+                progress.printf(Locale.ROOT, "ring bench: warm-up, %-12s  %s elapsed%n", t.id(), clock(System.nanoTime() - start));
+                measure(t, config, discarded);
+            }
+        }
         for (int round = 0; round < config.rounds(); round++) {
             for (int i = 0; i < transports.size(); i++) {
                 Transport t = transports.get((round + i) % transports.size());
                 progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
                         round + 1, config.rounds(), t.id(), i + 1, transports.size(),
                         clock(System.nanoTime() - start));
-                if (t.scope() == Transport.Scope.IN_PROCESS) {
-                    InProcessBench.round(t, config, results);
-                } else {
-                    CrossProcessBench.round(t, config, results);
-                }
+                measure(t, config, results);
             }
         }
         progress.printf(Locale.ROOT, "ring bench: done in %s%n", clock(System.nanoTime() - start));
@@ -94,6 +98,14 @@ public final class BenchMain {
             progress.println("ring bench: wrote " + json + " and " + png);
         }
         return results;
+    }
+
+    private static void measure(Transport t, BenchConfig config, Results results) throws Exception {
+        if (t.scope() == Transport.Scope.IN_PROCESS) {
+            InProcessBench.round(t, config, results);
+        } else {
+            CrossProcessBench.round(t, config, results);
+        }
     }
 
     static Path pngBeside(Path json) {
