@@ -1,0 +1,102 @@
+package org.ringipc.core;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+
+/**
+ * The producer end of a {@link MessageRing}: writes whole messages, whose boundaries the source
+ * sees again (a message queue, not a byte stream).
+ *
+ * <p>One thread at a time may use a sink. Blocking calls wait for room by the ring's
+ * {@link WaitStrategy}; interruption ends them with {@link java.nio.channels.ClosedByInterruptException}
+ * and closes the sink, and a close by another thread ends them with
+ * {@link java.nio.channels.AsynchronousCloseException}. Every call fails with an {@link IOException}
+ * saying "broken pipe" once the source end is closed or its process died.
+ *
+ * <pre>{@code
+ * try (MessageSink sink = ring.sink()) {
+ *     sink.write(MemorySegment.ofArray("hello".getBytes()));   // waits for room
+ *     MemorySegment slot = sink.claim(8);                      // zero-copy: write in place
+ *     slot.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 42L);
+ *     sink.commit();
+ * }   // the source handles both messages, then sees EOF
+ * }</pre>
+ *
+ * <p>A message holds 0 to {@link #maxMessageLength()} bytes; a longer one is a caller bug and throws
+ * {@link IllegalArgumentException} naming the length.
+ */
+public interface MessageSink extends Channel {
+
+    /**
+     * All or nothing, never waiting: writes the whole of {@code msg} as one message if it fits now.
+     * A refusal is counted as a drop in the ring's stats (one drop, the record's framed bytes).
+     *
+     * @return false when it does not fit now
+     * @throws IllegalArgumentException when {@code msg} is longer than {@link #maxMessageLength()}
+     * @throws IllegalStateException    while a {@link #claim} is pending
+     */
+    boolean offer(MemorySegment msg) throws IOException;
+
+    /**
+     * As {@link #offer(MemorySegment)}, with the remaining bytes of {@code msg}; on success its
+     * position moves to its limit, on refusal it is left as it was.
+     */
+    boolean offer(ByteBuffer msg) throws IOException;
+
+    /**
+     * Writes {@code msg} as one message, waiting until the ring has room for it. Under
+     * {@link OverflowPolicy#DROP} it never waits: a message that does not fit now is discarded and
+     * counted as {@link #offer} counts it.
+     *
+     * @throws IllegalArgumentException when {@code msg} is longer than {@link #maxMessageLength()}
+     * @throws IllegalStateException    while a {@link #claim} is pending
+     */
+    void write(MemorySegment msg) throws IOException;
+
+    /** As {@link #write(MemorySegment)}, with the remaining bytes of {@code msg}; consumes them either way. */
+    void write(ByteBuffer msg) throws IOException;
+
+    /**
+     * Zero-copy write: waits until the ring has room for a message of {@code length} bytes and
+     * returns a writable slice of the ring's memory where its payload goes. Nothing is visible to the
+     * source until {@link #commit()}; {@link #abort()} gives the room back. One claim at a time.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative or above {@link #maxMessageLength()}
+     * @throws IllegalStateException    while another claim is pending
+     */
+    MemorySegment claim(int length) throws IOException;
+
+    /**
+     * As {@link #claim(int)} but never waits: null when the room is not free now (not counted as a
+     * drop: nothing was lost yet).
+     */
+    MemorySegment tryClaim(int length) throws IOException;
+
+    /**
+     * Publishes the claimed message, all the length it was claimed with.
+     *
+     * @throws IllegalStateException when nothing is claimed
+     */
+    void commit() throws IOException;
+
+    /**
+     * Publishes the first {@code length} bytes of the claimed slice as the message: claim the most
+     * you may need, then commit what you wrote.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative or longer than the claim
+     * @throws IllegalStateException    when nothing is claimed
+     */
+    void commit(int length) throws IOException;
+
+    /** Drops the pending claim: nothing is published and its room is free again. Does nothing without one. */
+    void abort();
+
+    /** The largest message, in bytes, the ring accepts: see {@link MessageRing#maxMessageLength()}. */
+    int maxMessageLength();
+
+    /** Closes this end (a pending claim is dropped): the source handles what is left, then sees EOF. Idempotent. */
+    @Override
+    void close() throws IOException;
+}
