@@ -17,12 +17,14 @@ import java.util.stream.Stream;
  * @param cpuModel the first "model name" in /proc/cpuinfo
  * @param cpus     the processors this JVM may use
  * @param kernel   the kernel release
+ * @param load     /proc/loadavg's 1, 5 and 15 minute load when the run began: above the core
+ *                 count, something else competes for the cores and spinning transports suffer
  * @param mode     "quick" or "full"
  * @param rounds   how many interleaved rounds each figure is the median of
  * @param started  when the run began
  */
 public record Env(String jdk, List<String> jvmFlags, String cpuModel, int cpus, String kernel,
-                  String mode, int rounds, Instant started) {
+                  String load, String mode, int rounds, Instant started) {
 
     /** This machine and JVM, for a run of the given mode and round count. */
     public static Env capture(String mode, int rounds) {
@@ -32,7 +34,7 @@ public record Env(String jdk, List<String> jvmFlags, String cpuModel, int cpus, 
                 cpuModel(Path.of("/proc/cpuinfo")),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                mode, rounds, Instant.now());
+                loadAverage(Path.of("/proc/loadavg")), mode, rounds, Instant.now());
     }
 
     /** The fields in report order, as text. */
@@ -43,10 +45,20 @@ public record Env(String jdk, List<String> jvmFlags, String cpuModel, int cpus, 
         m.put("cpu_model", cpuModel);
         m.put("cpus", cpus);
         m.put("kernel", kernel);
+        m.put("load_average", load);
         m.put("mode", mode);
         m.put("rounds", rounds);
         m.put("started", started.toString());
         return m;
+    }
+
+    static String loadAverage(Path loadavg) {
+        try {
+            String[] f = Files.readString(loadavg).strip().split("\\s+");
+            return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "unknown";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     static String cpuModel(Path cpuinfo) {

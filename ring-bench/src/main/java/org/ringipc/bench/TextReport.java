@@ -29,7 +29,8 @@ public final class TextReport {
                 env.mode(), env.rounds()));
         out.append("JDK ").append(env.jdk()).append('\n');
         out.append("CPU ").append(env.cpuModel()).append(" x").append(env.cpus())
-                .append(", kernel ").append(env.kernel()).append('\n');
+                .append(", kernel ").append(env.kernel()).append(", load average ").append(env.load())
+                .append(" at the start").append('\n');
         out.append("JVM flags ").append(String.join(" ", env.jvmFlags())).append('\n');
         latency(out, results);
         bulk(out, results, config, "Bulk between two processes, MB/s (higher is better)", CROSS_BULK,

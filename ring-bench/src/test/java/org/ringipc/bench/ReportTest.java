@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest {
 
     private static final Env ENV = new Env("25 \"test\"", List.of("--enable-native-access=ALL-UNNAMED"),
-            "Test CPU", 2, "Linux 6.0", "quick", 3, Instant.parse("2025-01-01T00:00:00Z"));
+            "Test CPU", 2, "Linux 6.0", "0.10 0.20 0.30", "quick", 3, Instant.parse("2025-01-01T00:00:00Z"));
 
     private static Results sample() {
         Results r = new Results();
@@ -49,7 +49,7 @@ class ReportTest {
         String json = JsonReport.render(ENV, sample());
         assertTrue(json.startsWith("{\n  \"env\": {\"jdk\": \"25 \\\"test\\\"\", \"jvm_flags\": [\"--enable-native-access=ALL-UNNAMED\"]"), json);
         assertTrue(json.contains("\"cpu_model\": \"Test CPU\""), json);
-        assertTrue(json.contains("\"kernel\": \"Linux 6.0\""), json);
+        assertTrue(json.contains("\"kernel\": \"Linux 6.0\", \"load_average\": \"0.10 0.20 0.30\""), json);
         assertTrue(json.contains("{\"transport\": \"ring-spin\", \"metric\": \"rtt_p50_ns\", \"chunk_bytes\": 1, "
                 + "\"value\": 200.000, \"min\": 100.000, \"max\": 300.000, \"runs\": 3}"), json);
         assertTrue(json.contains("{\"transport\": \"copy-limit\", \"metric\": \"throughput_mb_s\", \"chunk_bytes\": 65536, \"value\": 40000.000"), json);
@@ -74,7 +74,7 @@ class ReportTest {
     @Test
     void tableShowsEnvironmentMediansSpreadsAndRatiosToPipeAndLimit() {
         String table = TextReport.render(ENV, BenchConfig.quick(), sample());
-        assertTrue(table.contains("CPU Test CPU x2, kernel Linux 6.0"), table);
+        assertTrue(table.contains("CPU Test CPU x2, kernel Linux 6.0, load average 0.10 0.20 0.30"), table);
         assertTrue(table.contains("JVM flags --enable-native-access=ALL-UNNAMED"), table);
         String rtt = line(table, "ring-spin", "200 [100-300]");
         assertTrue(rtt.contains("50x"), rtt);     // pipe 10,000 / 200
