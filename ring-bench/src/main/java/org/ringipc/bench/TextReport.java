@@ -32,6 +32,11 @@ public final class TextReport {
                 .append(", kernel ").append(env.kernel()).append(", load average ").append(env.load())
                 .append(" at the start").append('\n');
         out.append("JVM flags ").append(String.join(" ", env.jvmFlags())).append('\n');
+        if (busy(env)) {
+            out.append("WARNING: the load average was above the core count when the run began: something else\n")
+               .append("competes for the cores, and the spinning transports (ring-spin, shm-limit, ring, agrona,\n")
+               .append("jctools) lose the most from it. Trust the ratios less; rerun on a quiet machine.\n");
+        }
         latency(out, results);
         bulk(out, results, config, "Bulk between two processes, MB/s (higher is better)", CROSS_BULK,
                 Transport.PIPE, Transport.COPY_LIMIT);
@@ -39,6 +44,15 @@ public final class TextReport {
                 Transport.NIO_PIPE, Transport.COPY_LIMIT);
         messages(out, results, config.messageBytes());
         return out.toString();
+    }
+
+    /** True when the 1-minute load average at the start was above the number of cores. */
+    static boolean busy(Env env) {
+        try {
+            return Double.parseDouble(env.load().split(" ")[0]) > env.cpus();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static void latency(StringBuilder out, Results results) {

@@ -65,6 +65,13 @@ class ReportTest {
     }
 
     @Test
+    void tableWarnsWhenTheMachineWasBusyAtTheStart() {
+        Env busy = new Env("25", List.of(), "cpu", 2, "Linux", "3.50 1.00 0.50", "quick", 3, Instant.EPOCH);
+        assertTrue(TextReport.render(busy, BenchConfig.quick(), sample()).contains("WARNING: the load average"));
+        assertTrue(!TextReport.render(ENV, BenchConfig.quick(), sample()).contains("WARNING"));
+    }
+
+    @Test
     void jsonEscapesControlCharactersAndQuotes() {
         StringBuilder out = new StringBuilder();
         JsonReport.string(out, "a\"b\\c\nd\u0001");
