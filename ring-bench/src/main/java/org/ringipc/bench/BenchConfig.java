@@ -44,18 +44,22 @@ public record BenchConfig(String mode, int rounds, Duration warmup, Duration mea
                 List.of(Transport.values()));
     }
 
+    /** This configuration with {@code n} rounds. */
     public BenchConfig withRounds(int n) {
         return new BenchConfig(mode, n, warmup, measure, chunkSizes, messageBytes, transports);
     }
 
+    /** This configuration measuring only {@code only}, in that order. */
     public BenchConfig withTransports(List<Transport> only) {
         return new BenchConfig(mode, rounds, warmup, measure, chunkSizes, messageBytes, only);
     }
 
+    /** This configuration with other warm-up and timed durations. */
     public BenchConfig withTimes(Duration warm, Duration timed) {
         return new BenchConfig(mode, rounds, warm, timed, chunkSizes, messageBytes, transports);
     }
 
+    /** This configuration with other bulk chunk sizes. */
     public BenchConfig withChunkSizes(List<Integer> sizes) {
         return new BenchConfig(mode, rounds, warmup, measure, sizes, messageBytes, transports);
     }

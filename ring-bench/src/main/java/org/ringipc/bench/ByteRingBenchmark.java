@@ -46,12 +46,15 @@ public class ByteRingBenchmark {
     /** The two ends of one ring and the buffers on either side. */
     @State(Scope.Group)
     public static class Ends {
+        /** Bytes per write. */
         @Param({"4096", "65536"})
         public int chunkBytes;
 
+        /** Ring capacity in bytes. */
         @Param({"1048576"})
         public int capacity;
 
+        /** Which ring: the lock-free {@code ring} or the mutex {@code locked-ring}. */
         @Param({"ring", "locked-ring"})
         public String ring;
 
@@ -62,6 +65,7 @@ public class ByteRingBenchmark {
         MemorySegment src;
         ByteBuffer dst;
 
+        /** Makes the ring named by {@code ring}. */
         @Setup(Level.Trial)
         public void open() {
             switch (ring) {
@@ -84,6 +88,7 @@ public class ByteRingBenchmark {
             dst = ByteBuffer.allocateDirect(chunkBytes);
         }
 
+        /** Closes both ends and frees the memory. */
         @TearDown(Level.Trial)
         public void close() throws Exception {
             sink.close();
@@ -93,6 +98,7 @@ public class ByteRingBenchmark {
         }
     }
 
+    /** Producer: one non-blocking write of a chunk (it may go in partly). */
     @Benchmark
     @Group("bytes")
     @GroupThreads(1)
@@ -105,6 +111,7 @@ public class ByteRingBenchmark {
         return n;
     }
 
+    /** Consumer: one non-blocking read of up to a chunk. */
     @Benchmark
     @Group("bytes")
     @GroupThreads(1)

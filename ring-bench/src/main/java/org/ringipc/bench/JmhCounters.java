@@ -19,9 +19,12 @@ public final class JmhCounters {
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Producer {
+        /** Offers that found no room. */
         public long failedOffers;
+        /** Bytes that went in. */
         public long bytesOffered;
 
+        /** Counts start again each iteration. */
         @Setup(Level.Iteration)
         public void reset() {
             failedOffers = 0;
@@ -33,10 +36,14 @@ public final class JmhCounters {
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Consumer {
+        /** Polls that found nothing. */
         public long failedPolls;
+        /** Bytes that came out. */
         public long bytesTaken;
+        /** Messages that came out (0 in the byte benchmark). */
         public long messagesTaken;
 
+        /** Counts start again each iteration. */
         @Setup(Level.Iteration)
         public void reset() {
             failedPolls = 0;

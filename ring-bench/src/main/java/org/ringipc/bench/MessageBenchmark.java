@@ -69,17 +69,21 @@ public class MessageBenchmark {
     /** The ends under test, shared by the group's producer and consumer. */
     @State(Scope.Group)
     public static class Pair {
+        /** Message payload in bytes. */
         @Param({"8", "32", "64", "256", "1024"})
         public int size;
 
+        /** Ring capacity in bytes (JCTools: capacity / size slots). */
         @Param({"1048576"})
         public int capacity;
 
+        /** The implementation under test. */
         @Param({"message-ring", "ring", "locked-ring", "agrona", "jctools"})
         public String impl;
 
         Ends ends;
 
+        /** Makes the implementation named by {@code impl}. */
         @Setup(Level.Trial)
         public void open() {
             ends = switch (impl) {
@@ -92,12 +96,14 @@ public class MessageBenchmark {
             };
         }
 
+        /** Closes both ends and frees the memory. */
         @TearDown(Level.Trial)
         public void close() throws IOException {
             ends.close();
         }
     }
 
+    /** Producer: one all-or-nothing offer of a message. */
     @Benchmark
     @Group("messages")
     @GroupThreads(1)
@@ -111,6 +117,7 @@ public class MessageBenchmark {
         return sent;
     }
 
+    /** Consumer: takes up to {@link #BATCH} messages. */
     @Benchmark
     @Group("messages")
     @GroupThreads(1)

@@ -50,6 +50,7 @@ public final class Results {
         return summary(transport, metric, chunkBytes).map(Summary::median);
     }
 
+    /** True until the first figure is recorded. */
     public boolean isEmpty() {
         return rounds.isEmpty();
     }

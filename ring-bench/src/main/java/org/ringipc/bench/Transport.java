@@ -46,6 +46,7 @@ public enum Transport {
         return id;
     }
 
+    /** Whether the harness needs a peer JVM for this transport. */
     public Scope scope() {
         return scope;
     }
