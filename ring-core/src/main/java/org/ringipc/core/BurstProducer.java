@@ -1,0 +1,174 @@
+package org.ringipc.core;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The simulated DMA engine: a device that drops a burst into a ring every {@code interval}, whether or
+ * not the consumer keeps up. Each burst is {@linkplain RingSink#offer offered} whole and never waits;
+ * one that does not fit is dropped and counted, here and in the ring's stats ({@code drops},
+ * {@code bytesDropped}), the way a DMA engine whose consumer fell behind overruns. Every burst carries
+ * a sequence number, its length and a CRC32C (see {@code BurstLayout}), so {@link BurstVerifier} can
+ * tell received, missing and damaged bursts apart.
+ *
+ * <pre>{@code
+ * try (Ring ring = Ring.allocate(1 << 16)) {
+ *     BurstProducer dma = BurstProducer.start(ring.sink());   // 512 bytes every 50 ms
+ *     Future<BurstReport> report = executor.submit(() -> BurstVerifier.verify(ring.source()));
+ *     ...
+ *     dma.close();                                            // the verifier sees EOF
+ *     assert report.get().gaps() == dma.burstsDropped();
+ * }
+ * }</pre>
+ *
+ * <p>From {@code start} on, the sink belongs to the engine's daemon thread (a sink is used by one
+ * thread at a time): do not use it elsewhere; {@link #close()} closes it. The counters may be read
+ * from any thread. If the sink fails (broken pipe: the consumer is gone) the engine stops and
+ * {@link #failure()} says why.
+ */
+public final class BurstProducer implements AutoCloseable {
+
+    /** The default burst: 512 bytes, header included. */
+    public static final int DEFAULT_BURST_BYTES = 512;
+    /** The default period between bursts: 50 ms. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(50);
+    /** How long {@link #close()} waits for room for the end-of-stream marker before closing anyway. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final RingSink sink;
+    private final MemorySegment burst;
+    private final ScheduledExecutorService engine;
+    /** The next sequence number; touched only by the engine thread. */
+    private long sequence;
+    // single writer (the engine thread), read by anyone: volatile stores of thread-confined counts
+    private volatile long sent;
+    private volatile long dropped;
+    private volatile IOException failure;
+    private boolean closed;
+
+    private BurstProducer(RingSink sink, int burstBytes) {
+        this.sink = sink;
+        this.burst = MemorySegment.ofArray(new byte[burstBytes]);
+        this.engine = Executors.newSingleThreadScheduledExecutor(
+                task -> Thread.ofPlatform().daemon().name("ringipc-dma").unstarted(task));
+    }
+
+    /** Starts the engine with the defaults: {@value #DEFAULT_BURST_BYTES} bytes every 50 ms. */
+    public static BurstProducer start(RingSink sink) {
+        return start(sink, DEFAULT_BURST_BYTES, DEFAULT_INTERVAL);
+    }
+
+    /**
+     * Starts the engine: the first burst goes at once, then one every {@code interval} (at a fixed
+     * rate, as a device clock would).
+     *
+     * @param burstBytes bytes per burst, its 16-byte header included: 16 .. 2^24
+     * @throws IllegalArgumentException naming the argument when {@code burstBytes} or {@code interval}
+     *                                  is out of range
+     */
+    public static BurstProducer start(RingSink sink, int burstBytes, Duration interval) {
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(interval, "interval");
+        if (burstBytes < BurstLayout.HEADER_BYTES || burstBytes > BurstLayout.MAX_BURST_BYTES) {
+            throw new IllegalArgumentException("burstBytes=" + burstBytes + " is not in "
+                    + BurstLayout.HEADER_BYTES + " .. " + BurstLayout.MAX_BURST_BYTES + " (a burst holds a 16-byte header)");
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval=" + interval + " is not positive");
+        }
+        BurstProducer dma = new BurstProducer(sink, burstBytes);
+        dma.engine.scheduleAtFixedRate(dma::fire, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        return dma;
+    }
+
+    /** One burst: on the engine thread. Throwing stops the schedule. */
+    private void fire() {
+        BurstLayout.encode(burst, sequence++);
+        try {
+            if (sink.offer(burst)) {
+                sent = sent + 1;
+            } else {
+                dropped = dropped + 1;
+            }
+        } catch (IOException e) {
+            failure = e;
+            throw new IllegalStateException("DMA engine stopped: " + e.getMessage(), e);
+        }
+    }
+
+    /** Last step, on the engine thread: the end-of-stream marker, then the sink closes. */
+    private void finish() {
+        try (sink) {
+            if (failure == null) {
+                byte[] marker = new byte[BurstLayout.HEADER_BYTES];
+                BurstLayout.encodeEnd(MemorySegment.ofArray(marker), sequence);
+                sink.write(ByteBuffer.wrap(marker));
+            }
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+    }
+
+    /** Bursts that went into the ring. */
+    public long burstsSent() {
+        return sent;
+    }
+
+    /** Bursts that did not fit and were dropped (each also counted as a drop in the ring's stats). */
+    public long burstsDropped() {
+        return dropped;
+    }
+
+    /** The error that stopped the engine early (e.g. "broken pipe"), or null while it runs or after a clean stop. */
+    public IOException failure() {
+        return failure;
+    }
+
+    /**
+     * Stops the engine after the burst in progress, writes an end-of-stream marker (waiting up to
+     * {@link #CLOSE_TIMEOUT} for room: it tells the verifier how many bursts were produced, so drops
+     * after the last received burst count as gaps too), then closes the sink, so the source sees EOF.
+     * Under {@link OverflowPolicy#DROP} a marker that does not fit is dropped. Idempotent; call it from
+     * one thread.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        engine.execute(this::finish);
+        engine.shutdown();  // cancels the periodic bursts; the queued finish still runs
+        boolean interrupted = false;
+        try {
+            if (!engine.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+                closeSinkQuietly();  // an asynchronous close ends the marker's wait for room
+                engine.shutdownNow();
+                engine.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            closeSinkQuietly();
+            engine.shutdownNow();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeSinkQuietly() {
+        try {
+            sink.close();
+        } catch (IOException ignored) {
+            // the sink is going away either way
+        }
+    }
+}
