@@ -72,6 +72,7 @@ public final class LockedRing implements AutoCloseable {
     private boolean sinkOpened;
     private boolean sourceOpened;
     private boolean closed;
+    private final RingMXBeans.Slot mxBean = new RingMXBeans.Slot();
     private long head;
     private long tail;
     private long writes;
@@ -155,6 +156,16 @@ public final class LockedRing implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers this ring's stats as the MXBean {@code org.ringipc:type=Ring,name=<name>}; the ring
+     * unregisters it when it closes.
+     *
+     * @throws IllegalStateException when that name is taken or this ring is already registered
+     */
+    public javax.management.ObjectName registerMXBean(String name) {
+        return mxBean.register("LockedRing", name, this::stats);
+    }
+
     /** Data bytes the ring holds. */
     public int capacity() {
         return capacity;
@@ -181,6 +192,7 @@ public final class LockedRing implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        mxBean.close();
         // every access to data happens under the lock after a closed check, so nobody touches it now
         arena.close();
     }

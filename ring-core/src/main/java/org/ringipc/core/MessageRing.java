@@ -65,6 +65,7 @@ public final class MessageRing implements AutoCloseable {
     private final Doorbell doorbell;
     private Producer producer;
     private Consumer consumer;
+    private final RingMXBeans.Slot mxBean = new RingMXBeans.Slot();
     private boolean closed;
     private volatile String corruption;
 
@@ -190,6 +191,16 @@ public final class MessageRing implements AutoCloseable {
         return Ring.stats(header, capacity);
     }
 
+    /**
+     * Registers this ring's stats as the MXBean {@code org.ringipc:type=Ring,name=<name>}; the ring
+     * unregisters it when it closes.
+     *
+     * @throws IllegalStateException when that name is taken or this ring is already registered
+     */
+    public javax.management.ObjectName registerMXBean(String name) {
+        return mxBean.register("MessageRing", name, this::stats);
+    }
+
     /** Data bytes the ring holds, framing included. */
     public int capacity() {
         return capacity;
@@ -231,6 +242,7 @@ public final class MessageRing implements AutoCloseable {
         if (c != null) {
             c.close();
         }
+        mxBean.close();
         if (arena != null) {
             arena.close();
         }

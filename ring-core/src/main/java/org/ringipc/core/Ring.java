@@ -49,7 +49,7 @@ public final class Ring implements AutoCloseable {
     private Consumer consumer;
     private boolean closed;
     private volatile String corruption;
-    private RingMXBeans.Registration mxBean;
+    private final RingMXBeans.Slot mxBean = new RingMXBeans.Slot();
 
     private Ring(Arena arena, MemorySegment memory, int capacity, RingOptions options, Doorbell doorbell) {
         this.arena = arena;
@@ -300,14 +300,7 @@ public final class Ring implements AutoCloseable {
         if (c != null) {
             c.close();
         }
-        RingMXBeans.Registration registration;
-        synchronized (this) {
-            registration = mxBean;
-            mxBean = null;
-        }
-        if (registration != null) {
-            registration.close();
-        }
+        mxBean.close();
         if (arena != null) {
             arena.close();
         }
@@ -319,13 +312,8 @@ public final class Ring implements AutoCloseable {
      *
      * @throws IllegalStateException when that name is taken or this ring is already registered
      */
-    public synchronized javax.management.ObjectName registerMXBean(String name) {
-        ensureRingOpen();
-        if (mxBean != null) {
-            throw new IllegalStateException("ring is already registered as " + mxBean.objectName());
-        }
-        mxBean = RingMXBeans.register("Ring", name, this::stats);
-        return mxBean.objectName();
+    public javax.management.ObjectName registerMXBean(String name) {
+        return mxBean.register("Ring", name, this::stats);
     }
 
     /**

@@ -51,6 +51,51 @@ public final class RingMXBeans {
         return new Registration(server, objectName);
     }
 
+    /**
+     * The at-most-one registration a ring holds: what each ring's {@code registerMXBean} uses, and
+     * what its {@code close()} closes.
+     */
+    public static final class Slot implements AutoCloseable {
+
+        private Registration registration;
+        private boolean closed;
+
+        /** An empty slot. */
+        public Slot() {
+        }
+
+        /**
+         * Registers {@code stats} as {@code org.ringipc:type=Ring,name=<name>}.
+         *
+         * @throws IllegalStateException when this slot already holds a registration or is closed,
+         *                               or the name is taken
+         */
+        public synchronized ObjectName register(String kind, String name, Supplier<RingStats> stats) {
+            if (closed) {
+                throw new IllegalStateException("ring is closed");
+            }
+            if (registration != null) {
+                throw new IllegalStateException("ring is already registered as " + registration.objectName());
+            }
+            registration = RingMXBeans.register(kind, name, stats);
+            return registration.objectName();
+        }
+
+        /** Unregisters the bean, if any; later registrations are refused. Idempotent. */
+        @Override
+        public void close() {
+            Registration r;
+            synchronized (this) {
+                closed = true;
+                r = registration;
+                registration = null;
+            }
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
     /** One registered bean; {@link #close()} unregisters it. */
     public static final class Registration implements AutoCloseable {
 

@@ -59,6 +59,25 @@ class RingObservabilityTest {
     }
 
     @Test
+    void messageAndLockedRingsRegisterTheirKindAndUnregisterOnClose() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName messages;
+        ObjectName locked;
+        try (MessageRing mr = MessageRing.allocate(CAPACITY); LockedRing lr = LockedRing.allocate(CAPACITY)) {
+            messages = mr.registerMXBean("messages");
+            locked = lr.registerMXBean("locked");
+            mr.sink().offer(MemorySegment.ofArray(new byte[20]));
+            lr.sink().write(ByteBuffer.allocate(33));
+            assertEquals("MessageRing", server.getAttribute(messages, "Kind"));
+            assertEquals(1L, server.getAttribute(messages, "Writes"));
+            assertEquals("LockedRing", server.getAttribute(locked, "Kind"));
+            assertEquals(33L, server.getAttribute(locked, "BytesWritten"));
+        }
+        assertFalse(server.isRegistered(messages));
+        assertFalse(server.isRegistered(locked));
+    }
+
+    @Test
     void jfrRecordsWaitsDropsTakeoversAndPeerDeaths(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ring.jfr");
         try (Recording recording = new Recording()) {
