@@ -1,0 +1,269 @@
+package org.ringipc.mmap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+import org.ringipc.core.Doorbell;
+import org.ringipc.core.Ring;
+import org.ringipc.core.RingFormatException;
+import org.ringipc.core.RingLayout;
+import org.ringipc.core.RingOptions;
+import org.ringipc.core.RingSink;
+import org.ringipc.core.RingSource;
+import org.ringipc.core.RingStats;
+
+/**
+ * A ring in a shared file: two processes that map the same file (best under {@code /dev/shm})
+ * talk through it as through a pipe, with no system call per message and, in
+ * {@link org.ringipc.core.WaitStrategy#BLOCK BLOCK} mode, sleeping in a futex like a pipe reader.
+ *
+ * <pre>{@code
+ * // process A
+ * try (SharedRing ring = SharedRing.create(Path.of("/dev/shm/events"), 1 << 20);
+ *      RingSink sink = ring.sink()) {
+ *     sink.write(ByteBuffer.wrap(bytes));
+ * }                                           // B reads the rest, then -1
+ * // process B
+ * try (SharedRing ring = SharedRing.open(Path.of("/dev/shm/events"));
+ *      RingSource source = ring.source()) {
+ *     while (source.read(buf) >= 0) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>This class owns the file mapping and a {@link Ring} laid over it; everything else (the
+ * lock-free protocol, roles, peer-death detection) is the ring core's:
+ * <ul>
+ *   <li>Roles: {@link #sink()} and {@link #source()} claim the producer and consumer end by a
+ *       compare-and-set of this process's pid (and start time) in the header. An end held by a live
+ *       process is refused with an {@link IllegalStateException} naming its pid; an end whose holder
+ *       died (or whose pid now belongs to another process) is taken over.</li>
+ *   <li>Peer death: a blocked reader whose writer process died gets EOF (-1) once the ring is
+ *       drained, a blocked writer whose reader died fails with "broken pipe"; both notice within
+ *       about 100 ms (the core polls the holder's liveness while waiting).</li>
+ *   <li>Sleeping: through {@link FutexDoorbell}, a futex on Linux x86_64/aarch64, timed polling
+ *       elsewhere ({@link #doorbellDescription()} says which).</li>
+ *   <li>Truncation: if another process truncates the file under the mapping, the next operation
+ *       fails with an {@link IOException} saying so; the JVM does not crash.</li>
+ * </ul>
+ *
+ * <p>Thread safety: as for {@link Ring}; one thread at a time per end. {@link #close()} closes the
+ * ends this object opened, waits for its threads to leave any futex wait, then unmaps.
+ */
+public final class SharedRing implements AutoCloseable {
+
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final MappedFile file;
+    private final Ring ring;
+    private final FutexDoorbell doorbell;
+
+    private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell) {
+        this.file = file;
+        this.ring = ring;
+        this.doorbell = doorbell;
+    }
+
+    /** {@link #create(Path, int, RingOptions)} with {@link RingOptions#defaults()} (BLOCK, BLOCK). */
+    public static SharedRing create(Path file, int capacity) throws IOException {
+        return create(file, capacity, RingOptions.defaults());
+    }
+
+    /**
+     * Creates the ring file, or replaces the one there. The new file is sized to
+     * {@link Ring#requiredBytes(int)}, formatted under a temporary name in the same directory and
+     * then renamed over {@code file}: a process that opens the path sees either the old ring or the
+     * whole new one, and processes still using the old ring keep it (they hold the old file).
+     *
+     * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
+     * @throws IOException              when the file cannot be made, or its file system lacks the space
+     */
+    public static SharedRing create(Path file, int capacity, RingOptions options) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        long size = Ring.requiredBytes(capacity);
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        long usable = Files.getFileStore(dir).getUsableSpace();
+        if (usable < size) {
+            // tmpfs hands out pages on first touch: a short one would fault in the middle of a write
+            throw new IOException("file=" + target + " needs size=" + size + " bytes but its file system has "
+                    + usable + " bytes free");
+        }
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + System.nanoTime() + ".tmp");
+        FutexDoorbell doorbell = new FutexDoorbell();
+        MappedFile mapped = null;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                mapped = MappedFile.map(target, ch, size);
+            }
+            Ring ring = Ring.format(mapped.segment(), capacity, options, doorbell);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new SharedRing(mapped, ring, doorbell);
+        } catch (IOException | RuntimeException | Error e) {
+            if (mapped != null) {
+                mapped.unmap(() -> { });
+            }
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * Maps an existing ring file and validates every header field against the file's size before
+     * touching the data. Nothing in the file is changed: opening never resets state that another
+     * process is using.
+     *
+     * @throws NoSuchFileException  when there is no file
+     * @throws RingFormatException  naming the field when the file is empty, short, truncated, not a
+     *                              ring, of another layout version, or of a size its header does not
+     *                              describe
+     * @throws IOException          when the file cannot be opened read-write
+     */
+    public static SharedRing open(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Path target = file.toAbsolutePath();
+        FutexDoorbell doorbell = new FutexDoorbell();
+        MappedFile mapped;
+        long size;
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            size = ch.size();
+            if (size == 0) {
+                throw new RingFormatException("file=" + target + ": size=0, the file is empty (not a ring)");
+            }
+            long largest = Ring.requiredBytes(RingLayout.MAX_CAPACITY);
+            if (size > largest) {
+                throw new RingFormatException("file=" + target + ": size=" + size
+                        + " is larger than any ring (" + largest + " bytes): not a ring");
+            }
+            mapped = MappedFile.map(target, ch, size);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(target.toString(), null, "no such ring file");
+        }
+        try {
+            Ring ring = Ring.attach(mapped.segment(), doorbell);
+            long required = Ring.requiredBytes(ring.capacity());
+            if (size != required) {
+                throw new RingFormatException("size=" + size + " does not match capacity=" + ring.capacity()
+                        + ", which needs " + required + " bytes");
+            }
+            return new SharedRing(mapped, ring, doorbell);
+        } catch (RingFormatException e) {
+            mapped.unmap(() -> { });
+            throw new RingFormatException("file=" + target + ": " + e.getMessage());
+        } catch (InternalError e) {
+            mapped.unmap(() -> { });
+            throw mapped.translate(e);
+        } catch (RuntimeException e) {
+            mapped.unmap(() -> { });
+            throw e;
+        }
+    }
+
+    /**
+     * Claims the producer end for this process.
+     *
+     * @throws IllegalStateException naming the pid when a live process (this one included) holds it
+     */
+    public RingSink sink() {
+        return new SharedSink(ring.sink(), file);
+    }
+
+    /**
+     * Claims the consumer end for this process.
+     *
+     * @throws IllegalStateException naming the pid when a live process (this one included) holds it
+     */
+    public RingSource source() {
+        return new SharedSource(ring.source(), file);
+    }
+
+    /**
+     * A snapshot of the counters in the file's header, the same one every process sees.
+     *
+     * @throws UncheckedIOException when the file was truncated under the mapping
+     */
+    public RingStats stats() {
+        try {
+            return ring.stats();
+        } catch (InternalError e) {
+            throw new UncheckedIOException(file.translate(e));
+        }
+    }
+
+    /** Who holds the producer end, read from the header. */
+    public EndStatus producerEnd() {
+        return end(stats().producerPid(), "producer", "producerState");
+    }
+
+    /** Who holds the consumer end, read from the header. */
+    public EndStatus consumerEnd() {
+        return end(stats().consumerPid(), "consumer", "consumerState");
+    }
+
+    private EndStatus end(long pid, String block, String stateField) {
+        MemorySegment header = file.segment();
+        // acquire (both): a reader in another process; pairs with the release of the end's state
+        // when the core claims or gives up a role
+        int state = (int) INT.getAcquire(header, RingLayout.offset("signal", stateField));
+        long started = (long) LONG.getAcquire(header, RingLayout.offset(block, "startTime"));
+        return EndStatus.of(pid, started, state);
+    }
+
+    /** Data bytes the ring holds. */
+    public int capacity() {
+        return ring.capacity();
+    }
+
+    /** The options recorded in the file's header by its creator. */
+    public RingOptions options() {
+        return ring.options();
+    }
+
+    /** The ring file (absolute). */
+    public Path path() {
+        return file.path();
+    }
+
+    /** How BLOCK ends sleep here: {@code "futex"}, or {@code "polling (...)"} with the reason. */
+    public String doorbellDescription() {
+        return doorbell.toString();
+    }
+
+    /**
+     * Closes the ends this object opened (the peer sees EOF or broken pipe), wakes this process's
+     * threads out of any futex wait on the file, and unmaps it. The file stays. Idempotent.
+     *
+     * @throws IllegalStateException when a thread stays inside a futex wait on the mapping for
+     *                               seconds (it cannot: waits are woken and time out in 100 ms)
+     */
+    @Override
+    public void close() {
+        if (!file.isMapped()) {
+            return;
+        }
+        ring.close();
+        MemorySegment header = file.segment();
+        file.unmap(() -> {
+            doorbell.ring(Doorbell.Side.PRODUCER, header.asSlice(RingLayout.PRODUCER_WAKE_SEQ_OFFSET, Integer.BYTES));
+            doorbell.ring(Doorbell.Side.CONSUMER, header.asSlice(RingLayout.CONSUMER_WAKE_SEQ_OFFSET, Integer.BYTES));
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "SharedRing[file=" + file.path() + ", capacity=" + ring.capacity() + "]";
+    }
+}
