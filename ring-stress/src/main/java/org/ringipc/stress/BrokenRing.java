@@ -22,6 +22,8 @@ final class BrokenRing {
 
     /** The data region: one slot. */
     long slot;
+    /** The length word of the record in the slot, for the framed-record control. */
+    int slotLength;
     /** Bytes ever written; should be a release store and an acquire load. */
     long head;
     /** Bytes ever read; should be a release store and an acquire load. */
@@ -30,6 +32,45 @@ final class BrokenRing {
     int producerState = OPEN;
     /** The consumer's "I sleep" flag; each side needs a full fence after its store. */
     int consumerWaiting;
+
+    /** A ring holding one unread framed record of {@code length} bytes. */
+    static BrokenRing fullMessage(int length, long value) {
+        BrokenRing ring = full(value);
+        ring.slotLength = length;
+        return ring;
+    }
+
+    /** Producer: writes one framed record (payload, then length word, then head) if the slot is free. */
+    int tryWriteMessage(int length, long value) {
+        long h = head;
+        if (h - tail == Long.BYTES) {   // plain load: should be acquire
+            return 0;
+        }
+        slot = value;
+        slotLength = length;            // plain store: should be release
+        head = h + Long.BYTES;          // plain store: should be release
+        return 1;
+    }
+
+    /** Consumer, cached head shows a record: its length word. The payload is {@link #slot}, read next. */
+    int readCachedLength() {
+        return slotLength;
+    }
+
+    /** Consumer: frees the slot read by {@link #readCachedLength} and its payload. */
+    long readCachedPayloadAndFree() {
+        long value = slot;
+        tail = tail + Long.BYTES;       // plain store: should be release
+        return value;
+    }
+
+    /** Consumer: length of the next record after a fresh look at head, or -1 when empty; payload in {@link #slot}. */
+    int tryReadLength() {
+        if (head == tail) {             // plain load: should be acquire
+            return -1;
+        }
+        return slotLength;
+    }
 
     /** A ring holding one unread record. */
     static BrokenRing full(long value) {

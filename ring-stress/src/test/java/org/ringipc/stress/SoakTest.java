@@ -1,0 +1,71 @@
+package org.ringipc.stress;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.ringipc.core.OverflowPolicy;
+import org.ringipc.core.RingOptions;
+import org.ringipc.core.WaitStrategy;
+import org.ringipc.mmap.SharedRing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ringipc.stress.Children.num;
+
+/**
+ * Multi-process soaks: real writer and reader JVMs on one shared ring file. The length comes from
+ * {@code -Dsoak.seconds} (20 in {@code mvn verify}; e.g. 600 for a long run).
+ */
+class SoakTest {
+
+    private static final int SECONDS = Integer.getInteger("soak.seconds", 20);
+
+    @Test
+    void writerAndReaderProcessesStreamRecordsWithNothingLostDuplicatedOrCorrupt() throws Exception {
+        Path file = Children.WORK.resolve("soak.ring");
+        java.nio.file.Files.createDirectories(Children.WORK);
+        SharedRing.create(file, 1 << 16).close();
+        Children.Child reader = Children.start("soak-reader", "read", file.toString());
+        reader.awaitLine("READER ready", 30);
+        Children.Child writer = Children.start("soak-writer", "write", file.toString(), String.valueOf(SECONDS), "42");
+        assertEquals(0, writer.await(SECONDS + 60L), "writer exit code");
+        assertEquals(0, reader.await(60), "reader exit code");
+        Map<String, String> w = writer.summary("WRITER");
+        Map<String, String> r = reader.summary("READER");
+        double mbs = num(r, "bytes") / 1e6 / Double.parseDouble(r.get("seconds"));
+        System.out.printf("SOAK %d s: records=%d bytes=%d MB/s=%.1f lost=%s dup=%s corrupt=%s partial=%s%n",
+                SECONDS, num(r, "records"), num(r, "bytes"), mbs, r.get("lost"), r.get("dup"), r.get("corrupt"), r.get("partial"));
+        assertEquals(0, num(r, "lost"), "lost records");
+        assertEquals(0, num(r, "dup"), "duplicated records");
+        assertEquals(0, num(r, "corrupt"), "corrupt records");
+        assertEquals(0, num(r, "partial"), "bytes of an unfinished record at EOF");
+        assertEquals(num(w, "records"), num(r, "records"), "records written vs read");
+        assertEquals(num(w, "bytes"), num(r, "bytes"), "bytes written vs read");
+    }
+
+    @Test
+    void dmaProducerAgainstASlowConsumerAccountsForEveryBurst() throws Exception {
+        Path file = Children.WORK.resolve("overflow.ring");
+        java.nio.file.Files.createDirectories(Children.WORK);
+        SharedRing.create(file, 4096, RingOptions.defaults()
+                .withWaitStrategy(WaitStrategy.BLOCK).withOverflowPolicy(OverflowPolicy.DROP)).close();
+        Children.Child consumer = Children.start("overflow-consumer", "consume", file.toString(), "20");
+        Thread.sleep(500);
+        int seconds = Math.max(5, SECONDS / 3);
+        // 512-byte bursts every 2 ms against reads 20 ms apart into a 4 KiB ring: about half must drop
+        Children.Child dma = Children.start("overflow-dma", "dma", file.toString(), String.valueOf(seconds), "512", "2000");
+        assertEquals(0, dma.await(seconds + 60L), "dma exit code");
+        assertEquals(0, consumer.await(60), "consumer exit code");
+        Map<String, String> d = dma.summary("DMA");
+        Map<String, String> c = consumer.summary("CONSUME");
+        long sent = num(d, "sent");
+        long dropped = num(d, "dropped");
+        System.out.printf("OVERFLOW %d s: produced=%d consumed=%d dropped=%d ringDrops=%s gaps=%s corrupt=%s%n",
+                seconds, sent + dropped, num(c, "bursts"), dropped, d.get("ringDrops"), c.get("gaps"), c.get("corrupt"));
+        assertTrue(dropped > 0, "the slowed consumer must cause drops");
+        assertEquals(sent, num(c, "bursts"), "produced = consumed + dropped");
+        assertEquals(dropped, num(c, "gaps"), "gaps the consumer saw = the producer's drop counter");
+        assertEquals(0, num(c, "corrupt"), "corrupt bursts");
+    }
+}
