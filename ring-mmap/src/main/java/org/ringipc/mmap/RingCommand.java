@@ -18,7 +18,18 @@ import picocli.CommandLine.ScopeType;
  *   ring write FILE &lt; input                 stdin into the ring; closes the sink at EOF
  *   ring read FILE &gt; output                 the ring to stdout until EOF
  *   ring stat FILE [--json]                 capacity, used, counters, who holds each end
+ *   ring stat FILE --watch [INTERVAL] [--count N]
+ *                                           a line of rates per interval (MB/s, writes/s, drops/s..), like vmstat
+ *   ring dma FILE [--burst 512] [--interval 50ms] [--duration D]
+ *                                           the simulated DMA engine as producer; prints sent, dropped, bytes
+ *   ring consume FILE [--delay D]           verify the bursts until EOF or Ctrl+C; prints bursts, bytes,
+ *                                           gaps, corrupt, drops and CPU time (exit 3 if any burst was corrupt)
  * </pre>
+ *
+ * <p>Sizes take binary suffixes ({@code 64k}, {@code 1m}); durations take units ({@code 50ms},
+ * {@code 3s}, {@code 2m}). {@code dma}, {@code consume} and {@code stat --watch} run until told to
+ * stop; Ctrl+C or SIGTERM makes them close the ring properly and print their telemetry before the
+ * JVM exits (a shutdown hook, {@link StopSignal}), with the signal's exit status (130 or 143).
  *
  * <p>Errors print one line on stderr and exit non-zero (1 for a failure, 2 for a bad command
  * line); {@code --verbose} adds the stack trace. This is the only class of the module that library
@@ -39,7 +50,7 @@ public final class RingCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // no subcommand given
-        throw new CommandLine.ParameterException(new CommandLine(this), "a subcommand is needed: create, write, read, stat");
+        throw new CommandLine.ParameterException(new CommandLine(this), "a subcommand is needed: create, write, read, stat, dma, consume");
     }
 
     /** Runs the command line and exits with its status. */
@@ -55,6 +66,8 @@ public final class RingCommand implements Callable<Integer> {
                 .addSubcommand(new WriteCommand())
                 .addSubcommand(new ReadCommand())
                 .addSubcommand(new StatCommand())
+                .addSubcommand(new DmaCommand())
+                .addSubcommand(new ConsumeCommand())
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true);

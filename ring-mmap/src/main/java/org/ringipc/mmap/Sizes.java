@@ -1,11 +1,14 @@
 package org.ringipc.mmap;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /** Command-line values: byte sizes with binary suffixes and durations with units. */
 final class Sizes {
@@ -56,23 +59,48 @@ final class Sizes {
         };
     }
 
-    /** picocli converter for byte counts that must fit an int (capacities, bursts). */
+    /**
+     * picocli converter for byte counts that must fit an int (capacities, bursts). A bad value is a
+     * {@link TypeConversionException}, which picocli reports as
+     * {@code Invalid value for option '--burst': size=...} and exit status 2.
+     */
     static final class IntBytes implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            long n = parseBytes(value);
+            long n = converted(() -> parseBytes(value));
             if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("size=" + value + " is larger than 2^31 - 1 bytes");
+                throw new TypeConversionException("size=" + value + " is larger than 2^31 - 1 bytes");
             }
             return (int) n;
         }
     }
 
-    /** picocli converter for durations. */
+    /** picocli converter for durations (zero allowed); a bad value is a {@link TypeConversionException}. */
     static final class Durations implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return parseDuration(value);
+            return converted(() -> parseDuration(value));
+        }
+    }
+
+    /** picocli converter for durations that must be longer than zero (intervals, periods). */
+    static final class PositiveDurations implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = converted(() -> parseDuration(value));
+            if (d.isZero() || d.isNegative()) {
+                throw new TypeConversionException("duration=" + value + " is not longer than zero");
+            }
+            return d;
+        }
+    }
+
+    /** Runs a parse, turning its IllegalArgumentException into picocli's conversion error with the same message. */
+    private static <T> T converted(Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+            throw new TypeConversionException(e.getMessage());
         }
     }
 }

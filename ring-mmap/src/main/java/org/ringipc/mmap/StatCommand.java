@@ -2,6 +2,7 @@ package org.ringipc.mmap;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,53 +12,81 @@ import org.ringipc.core.RingStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ring stat FILE [--json]}: the ioctl-style stats query, read from the file's header. */
-@Command(name = "stat", description = "Print capacity, used, free, every counter, and who holds each end.")
+/**
+ * {@code ring stat FILE [--json] [--watch [INTERVAL] [--count N]]}: the ioctl-style stats query,
+ * read from the file's header; with {@code --watch}, a line of rates per interval like
+ * {@code vmstat} (see {@link StatWatch}).
+ */
+@Command(name = "stat", description = {
+        "Print capacity, used, free, every counter, and who holds each end.",
+        "With --watch: one line per interval with rates (MB/s written and read, writes/s, reads/s,"
+                + " drops/s, used bytes, sleeps/s of each end), a header every 20 lines, until Ctrl+C or --count lines."})
 final class StatCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring file.")
     Path file;
 
-    @Option(names = "--json", description = "One JSON object instead of a table.")
+    @Option(names = "--json", description = "One JSON object instead of a table (with --watch: one per line).")
     boolean json;
+
+    @Option(names = "--watch", arity = "0..1", paramLabel = "INTERVAL", fallbackValue = "1s",
+            converter = Sizes.PositiveDurations.class,
+            description = "Print rates every INTERVAL (default when given without a value: 1s), e.g. 500ms, 2s.")
+    Duration watch;
+
+    @Option(names = "--count", paramLabel = "N", description = "With --watch: stop after N lines (default: until Ctrl+C).")
+    Long count;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        try (SharedRing ring = SharedRing.open(file)) {
-            RingStats s = ring.stats();
-            fields.put("file", ring.path().toString());
-            fields.put("capacity", s.capacity());
-            fields.put("used", s.used());
-            fields.put("free", s.free());
-            fields.put("waitStrategy", ring.options().waitStrategy().name());
-            fields.put("overflowPolicy", ring.options().overflowPolicy().name());
-            fields.put("doorbell", ring.doorbellDescription());
-            fields.put("bytesWritten", s.bytesWritten());
-            fields.put("bytesRead", s.bytesRead());
-            fields.put("bytesDropped", s.bytesDropped());
-            fields.put("writes", s.writes());
-            fields.put("reads", s.reads());
-            fields.put("drops", s.drops());
-            fields.put("producerSleeps", s.producerSleeps());
-            fields.put("consumerSleeps", s.consumerSleeps());
-            fields.put("producer", end(ring.producerEnd()));
-            fields.put("consumer", end(ring.consumerEnd()));
+        if (count != null && watch == null) {
+            throw new ParameterException(spec.commandLine(), "--count=" + count + " needs --watch");
+        }
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count=" + count + " is not at least 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.object(fields));
-        } else {
-            fields.forEach((k, v) -> out.printf("%-15s %s%n", k, v instanceof Map<?, ?> m ? describe(m) : v));
+        try (SharedRing ring = SharedRing.open(file)) {
+            if (watch != null) {
+                try (StopSignal signal = StopSignal.install()) {
+                    new StatWatch(ring, watch, count == null ? Long.MAX_VALUE : count, json, out).run(signal);
+                }
+                return 0;
+            }
+            Output.print(out, fields(ring), json);
         }
-        out.flush();
         return 0;
+    }
+
+    /** Everything {@code stat} shows, by name, in display order. */
+    static Map<String, Object> fields(SharedRing ring) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        RingStats s = ring.stats();
+        fields.put("file", ring.path().toString());
+        fields.put("capacity", s.capacity());
+        fields.put("used", s.used());
+        fields.put("free", s.free());
+        fields.put("waitStrategy", ring.options().waitStrategy().name());
+        fields.put("overflowPolicy", ring.options().overflowPolicy().name());
+        fields.put("doorbell", ring.doorbellDescription());
+        fields.put("bytesWritten", s.bytesWritten());
+        fields.put("bytesRead", s.bytesRead());
+        fields.put("bytesDropped", s.bytesDropped());
+        fields.put("writes", s.writes());
+        fields.put("reads", s.reads());
+        fields.put("drops", s.drops());
+        fields.put("producerSleeps", s.producerSleeps());
+        fields.put("consumerSleeps", s.consumerSleeps());
+        fields.put("producer", end(ring.producerEnd()));
+        fields.put("consumer", end(ring.consumerEnd()));
+        return fields;
     }
 
     private static Map<String, Object> end(EndStatus e) {
@@ -66,61 +95,5 @@ final class StatCommand implements Callable<Integer> {
         m.put("alive", e.alive());
         m.put("state", e.state());
         return m;
-    }
-
-    private static String describe(Map<?, ?> end) {
-        long pid = (Long) end.get("pid");
-        if (pid == 0) {
-            return "nobody (" + end.get("state") + ")";
-        }
-        return "pid " + pid + " (" + ((Boolean) end.get("alive") ? "alive" : "dead") + ", " + end.get("state") + ")";
-    }
-
-    /** Just enough JSON for flat maps of strings, numbers, booleans and nested maps. */
-    static final class Json {
-        private Json() {
-        }
-
-        static String object(Map<String, ?> map) {
-            StringBuilder sb = new StringBuilder("{");
-            map.forEach((k, v) -> {
-                if (sb.length() > 1) {
-                    sb.append(',');
-                }
-                sb.append(string(k)).append(':');
-                if (v instanceof Map<?, ?> m) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, ?> inner = (Map<String, ?>) m;
-                    sb.append(object(inner));
-                } else if (v instanceof Number || v instanceof Boolean) {
-                    sb.append(v);
-                } else {
-                    sb.append(string(String.valueOf(v)));
-                }
-            });
-            return sb.append('}').toString();
-        }
-
-        static String string(String s) {
-            StringBuilder sb = new StringBuilder("\"");
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                    }
-                }
-            }
-            return sb.append('"').toString();
-        }
     }
 }
