@@ -87,10 +87,6 @@ build() {
     local log="$ROOT/target/ring-build.log"
     mkdir -p "$ROOT/target"
     echo "ring: building $module (log: target/ring-build.log) ..." >&2
-    # The parent pom compiles module-info.java a second time at release 17 (for the jar tool of a
-    # Java 17 Maven), but an incremental build recompiles it at release 25 and that second execution
-    # then sees it "up to date", so the jar step fails. Forgetting that execution's state makes it run.
-    rm -rf "$ROOT"/*/target/maven-status/maven-compiler-plugin/compile/module-descriptor-for-java-17-jar-tool
     # Maven runs on the JDK found above: the jar plugin's module-info step runs inside Maven's JVM.
     # Tests of the module being built are the build's business (mvn verify), not the launcher's.
     if ! (cd "$ROOT" && JAVA_HOME="$JAVA_HOME_FOUND" mvn -B -q -ntp -Dmaven.test.skip=true \
