@@ -397,6 +397,8 @@ public final class SharedRing implements AutoCloseable {
      *
      * @throws IllegalStateException when a thread stays inside a futex wait on the mapping for
      *                               seconds (it cannot: waits are woken and time out in 100 ms)
+     * @throws UncheckedIOException  when the file was truncated under the mapping (it is unmapped
+     *                               all the same, and a second close does nothing)
      */
     @Override
     public void close() {
@@ -405,12 +407,21 @@ public final class SharedRing implements AutoCloseable {
         }
         // unregister first: the bean reads the mapping
         mxBean.close();
-        ring.close();
+        IOException truncated = null;
+        try {
+            ring.close();
+        } catch (InternalError e) {
+            // the file was cut under us: the ends could not record that they closed; unmap anyway
+            truncated = file.translate(e);
+        }
         MemorySegment header = file.segment();
         file.unmap(() -> {
             doorbell.ring(Doorbell.Side.PRODUCER, header.asSlice(RingLayout.PRODUCER_WAKE_SEQ_OFFSET, Integer.BYTES));
             doorbell.ring(Doorbell.Side.CONSUMER, header.asSlice(RingLayout.CONSUMER_WAKE_SEQ_OFFSET, Integer.BYTES));
         });
+        if (truncated != null) {
+            throw new UncheckedIOException(truncated);
+        }
     }
 
     @Override
