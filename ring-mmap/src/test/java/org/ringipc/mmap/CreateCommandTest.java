@@ -8,10 +8,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code ring create} with {@code --mode} and {@code --force}, through the command's own entry point. */
 class CreateCommandTest {
@@ -34,6 +40,25 @@ class CreateCommandTest {
         Path shared = dir.resolve("shared");
         assertEquals(0, ring("create", shared.toString(), "--mode", "0660"), err.toString());
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+    }
+
+    /**
+     * The umask of the creating process can neither widen the file (0600 is given at creation, so
+     * a permissive umask 000 leaves it owner-only) nor narrow the mode asked for (umask 077 would
+     * take the group bits of 0660 away; create sets them again).
+     */
+    @ParameterizedTest
+    @CsvSource({"000, 0600, rw-------", "077, 0660, rw-rw----", "022, 0660, rw-rw----"})
+    void theUmaskOfTheCreatingProcessDoesNotChangeTheMode(String umask, String mode, String expected) throws Exception {
+        Path file = dir.resolve("umask-" + umask);
+        List<String> java = ChildJvm.javaCommand(RingCommand.class, "create", file.toString(), "--mode", mode);
+        String command = "umask " + umask + " && exec " + java.stream().map(a -> "'" + a + "'")
+                .collect(Collectors.joining(" "));
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "ring create did not finish");
+        assertEquals(0, p.exitValue(), output);
+        assertEquals(expected, PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
     @Test

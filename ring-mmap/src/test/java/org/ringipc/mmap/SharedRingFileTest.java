@@ -201,7 +201,7 @@ class SharedRingFileTest {
 
         try (SharedRing ring = SharedRing.create(file, 4096, RingOptions.defaults(),
                 SharedRing.DEFAULT_MODE, true)) {
-            assertEquals(Ring.requiredBytes(4096), Files.size(file));
+            assertEquals(Ring.requiredBytes(ring.capacity()), Files.size(file));
         }
         try (SharedRing reopened = SharedRing.open(file)) {
             assertEquals(4096, reopened.capacity());
@@ -213,6 +213,7 @@ class SharedRingFileTest {
         Path file = dir.resolve("ring");
         SharedRing.create(file, 4096).close();
         try (SharedRing ring = SharedRing.create(file, 8192)) {
+            assertEquals(8192, ring.capacity());
             assertEquals(Ring.requiredBytes(8192), Files.size(file));
         }
     }

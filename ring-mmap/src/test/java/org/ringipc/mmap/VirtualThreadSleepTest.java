@@ -60,7 +60,7 @@ class VirtualThreadSleepTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             for (SharedRing ring : rings) {
                 while (ring.stats().consumerSleeps() == 0) {
-                    assertTrue(System.nanoTime() - deadline < 0, "a reader never went to sleep");
+                    assertTrue(System.nanoTime() - deadline < 0, "a reader never went to sleep: its virtual thread got no carrier (are the carriers pinned?)");
                     Thread.sleep(5);
                 }
             }
