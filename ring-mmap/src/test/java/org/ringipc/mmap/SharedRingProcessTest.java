@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
@@ -129,12 +130,12 @@ class SharedRingProcessTest {
             assertEquals("ready", child.readLine(CHILD));
             ByteBuffer buf = ByteBuffer.allocate(4096);
             assertEquals(1000, source.read(buf));
-            long[] killedAt = killSoon(child);
+            AtomicLong killedAt = killSoon(child);
             buf.clear();
             int n = source.read(buf);     // blocks: the ring is empty and the writer still holds the end
-            long noticed = System.nanoTime() - killedAt[0];
+            long noticed = System.nanoTime() - killedAt.get();
             assertEquals(-1, n);
-            assertTrue(killedAt[0] != 0, "read returned before the writer was killed");
+            assertTrue(killedAt.get() != 0, "read returned before the writer was killed");
             assertTrue(noticed < PEER_DEATH_BOUND_NANOS, "EOF came " + noticed / 1_000_000 + " ms after the kill");
         }
     }
@@ -146,11 +147,11 @@ class SharedRingProcessTest {
              ChildJvm child = ChildJvm.start(Peer.class, "hold-source", file.toString())) {
             assertEquals("ready", child.readLine(CHILD));
             assertEquals(4096, sink.tryWrite(ByteBuffer.allocate(4096)));
-            long[] killedAt = killSoon(child);
+            AtomicLong killedAt = killSoon(child);
             IOException e = assertThrows(IOException.class, () -> sink.write(ByteBuffer.allocate(1)));
-            long noticed = System.nanoTime() - killedAt[0];
+            long noticed = System.nanoTime() - killedAt.get();
             assertTrue(e.getMessage().contains("broken pipe"), e.getMessage());
-            assertTrue(killedAt[0] != 0, "write failed before the reader was killed: " + e);
+            assertTrue(killedAt.get() != 0, "write failed before the reader was killed: " + e);
             assertTrue(noticed < PEER_DEATH_BOUND_NANOS, "broken pipe came " + noticed / 1_000_000 + " ms after the kill");
         }
     }
@@ -282,15 +283,13 @@ class SharedRingProcessTest {
         ring.close();   // idempotent: the mapping is gone
     }
 
-    /** Kills the child 300 ms from now on another thread; slot 0 gets the time of the kill. */
-    private static long[] killSoon(ChildJvm child) {
-        long[] killedAt = new long[1];
+    /** Kills the child 300 ms from now on another thread; the result gets the time of the kill. */
+    private static AtomicLong killSoon(ChildJvm child) {
+        AtomicLong killedAt = new AtomicLong();
         Thread.ofPlatform().daemon().start(() -> {
             try {
                 Thread.sleep(300);
-                synchronized (killedAt) {
-                    killedAt[0] = System.nanoTime();
-                }
+                killedAt.set(System.nanoTime());
                 child.process().destroyForcibly();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,11 +1,13 @@
 package org.ringipc.mmap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,5 +104,30 @@ class VirtualThreadSleepTest {
                 ring.close();
             }
         }
+    }
+
+    @Test
+    void anInterruptedVirtualReaderLeavesItsHandedOffFutexWaitAndTheRingStillCloses() throws Exception {
+        assumeTrue(Futex.isAvailable(), Futex.describe());
+        try (SharedRing ring = SharedRing.create(dir.resolve("interrupted"), 4096)) {
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (RingSource source = ring.source()) {
+                    source.read(ByteBuffer.allocate(16));
+                    outcome.set(new AssertionError("read returned on an empty ring"));
+                } catch (IOException | RuntimeException e) {
+                    outcome.set(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ring.stats().consumerSleeps() == 0) {
+                assertTrue(System.nanoTime() - deadline < 0, "the reader never went to sleep");
+                Thread.sleep(5);
+            }
+            reader.interrupt();
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(reader.isAlive(), "the interrupted reader is still blocked");
+            assertTrue(outcome.get() instanceof ClosedByInterruptException, String.valueOf(outcome.get()));
+        }   // close: waits for the platform helper to leave its futex wait on the mapping
     }
 }
