@@ -10,6 +10,8 @@
 module org.ringipc.mmap {
     requires transitive org.ringipc.core;
     requires static info.picocli;
+    // SharedRing.registerMXBean returns a javax.management.ObjectName
+    requires transitive java.management;
 
     exports org.ringipc.mmap;
     // picocli reads and sets the annotated fields of the command classes by reflection

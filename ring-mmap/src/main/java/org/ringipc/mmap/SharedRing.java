@@ -5,18 +5,32 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 import org.ringipc.core.Doorbell;
 import org.ringipc.core.Ring;
 import org.ringipc.core.RingFormatException;
 import org.ringipc.core.RingLayout;
+import org.ringipc.core.RingMXBeans;
 import org.ringipc.core.RingOptions;
 import org.ringipc.core.RingSink;
 import org.ringipc.core.RingSource;
@@ -67,6 +81,7 @@ public final class SharedRing implements AutoCloseable {
     private final MappedFile file;
     private final Ring ring;
     private final FutexDoorbell doorbell;
+    private final RingMXBeans.Slot mxBean = new RingMXBeans.Slot();
 
     private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell) {
         this.file = file;
@@ -74,25 +89,62 @@ public final class SharedRing implements AutoCloseable {
         this.doorbell = doorbell;
     }
 
-    /** {@link #create(Path, int, RingOptions)} with {@link RingOptions#defaults()} (BLOCK, BLOCK). */
+    /** The mode a ring file gets unless the caller asks for another: owner read/write ({@code 0600}). */
+    public static final Set<PosixFilePermission> DEFAULT_MODE =
+            Collections.unmodifiableSet(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+
+    /**
+     * {@link #create(Path, int, RingOptions, Set, boolean)} with {@link RingOptions#defaults()}
+     * (BLOCK, BLOCK), mode {@code 0600}, replacing only a ring file.
+     */
     public static SharedRing create(Path file, int capacity) throws IOException {
         return create(file, capacity, RingOptions.defaults());
     }
 
+    /** {@link #create(Path, int, RingOptions, Set, boolean)} with mode {@code 0600}, replacing only a ring file. */
+    public static SharedRing create(Path file, int capacity, RingOptions options) throws IOException {
+        return create(file, capacity, options, DEFAULT_MODE, false);
+    }
+
+    /** {@link #create(Path, int, RingOptions, Set, boolean)} replacing only a ring file. */
+    public static SharedRing create(Path file, int capacity, RingOptions options, Set<PosixFilePermission> mode)
+            throws IOException {
+        return create(file, capacity, options, mode, false);
+    }
+
     /**
-     * Creates the ring file, or replaces the one there. The new file is sized to
+     * Creates the ring file, or replaces the ring file there. The new file is sized to
      * {@link Ring#requiredBytes(int)}, formatted under a temporary name in the same directory and
      * then renamed over {@code file}: a process that opens the path sees either the old ring or the
      * whole new one, and processes still using the old ring keep it (they hold the old file).
      *
-     * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
-     * @throws IOException              when the file cannot be made, or its file system lacks the space
+     * <p>Who may attach: whoever may read and write the file. The file is created with exactly
+     * {@code mode} (given at creation, so it is never wider, then set again explicitly, since the
+     * umask may have narrowed it); the default {@link #DEFAULT_MODE} lets only the owner in. Give
+     * {@code 0660} ({@code rw-rw----}) to share a ring with a group. On a file system without POSIX
+     * permissions the mode is not applied.
+     *
+     * <p>What is refused, before anything is written: a symbolic link at {@code file} (dangling or
+     * not: a planted link is never written through, nor replaced), something that is not a regular
+     * file (a directory, a fifo), and, unless {@code force} is true, a regular file that does not
+     * start with the ring magic.
+     *
+     * @param mode  the file's permissions; must include owner read and write, no execute bits
+     * @param force replace an existing regular file even when it is not a ring
+     * @throws IllegalArgumentException   when capacity is not a power of two in 4096 .. 2^30, or
+     *                                    mode is not a valid ring-file mode
+     * @throws FileAlreadyExistsException when a file that is not a ring is there and force is false
+     * @throws IOException                when the path is a symbolic link or not a regular file, when
+     *                                    the file cannot be made, or its file system lacks the space
      */
-    public static SharedRing create(Path file, int capacity, RingOptions options) throws IOException {
+    public static SharedRing create(Path file, int capacity, RingOptions options, Set<PosixFilePermission> mode,
+                                    boolean force) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
+        checkMode(mode);
         long size = Ring.requiredBytes(capacity);
         Path target = file.toAbsolutePath();
+        checkReplaceable(target, force);
         Path dir = target.getParent();
         long usable = Files.getFileStore(dir).getUsableSpace();
         if (usable < size) {
@@ -102,14 +154,24 @@ public final class SharedRing implements AutoCloseable {
         }
         Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + System.nanoTime() + ".tmp");
+        boolean posix = Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class);
+        FileAttribute<?>[] attrs = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)}
+                : new FileAttribute<?>[0];
         FutexDoorbell doorbell = new FutexDoorbell();
         MappedFile mapped = null;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attrs)) {
+                if (posix) {
+                    // the umask may have taken bits away from the mode given at creation
+                    Files.setPosixFilePermissions(tmp, mode);
+                }
                 mapped = MappedFile.map(target, ch, size);
             }
             Ring ring = Ring.format(mapped.segment(), capacity, options, doorbell);
+            // rename(2) replaces whatever is at the path (a link planted since the check included)
+            // and never writes through it
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new SharedRing(mapped, ring, doorbell);
         } catch (IOException | RuntimeException | Error e) {
@@ -121,13 +183,69 @@ public final class SharedRing implements AutoCloseable {
         }
     }
 
+    private static void checkMode(Set<PosixFilePermission> mode) {
+        Objects.requireNonNull(mode, "mode");
+        String text = PosixFilePermissions.toString(mode);
+        if (!mode.contains(PosixFilePermission.OWNER_READ) || !mode.contains(PosixFilePermission.OWNER_WRITE)) {
+            throw new IllegalArgumentException("mode=" + text + " lacks owner read/write (rw-------), which the creator needs");
+        }
+        if (mode.contains(PosixFilePermission.OWNER_EXECUTE) || mode.contains(PosixFilePermission.GROUP_EXECUTE)
+                || mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            throw new IllegalArgumentException("mode=" + text + " has execute bits; a ring file is data (e.g. rw-rw----)");
+        }
+    }
+
+    /** Refuses a link, a non-regular file, and (without force) a regular file that is not a ring. */
+    private static void checkReplaceable(Path target, boolean force) throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (attrs.isSymbolicLink()) {
+            throw new IOException("file=" + target + " is a symbolic link; refusing to write through it");
+        }
+        if (!attrs.isRegularFile()) {
+            throw new IOException("file=" + target + " is " + kind(attrs) + ", not a regular file; refusing to replace it");
+        }
+        if (!force && !startsWithMagic(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "exists and is not a ring file (no ring magic in its first 8 bytes); create with force"
+                            + " (ring create --force) to replace it");
+        }
+    }
+
+    private static boolean startsWithMagic(Path target) throws IOException {
+        ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder());
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            while (first.hasRemaining() && ch.read(first) >= 0) {
+                // a file shorter than 8 bytes ends the loop with bytes remaining
+            }
+        }
+        return !first.hasRemaining() && first.getLong(0) == RingLayout.MAGIC;
+    }
+
+    private static String kind(BasicFileAttributes attrs) {
+        if (attrs.isDirectory()) {
+            return "a directory";
+        }
+        if (attrs.isSymbolicLink()) {
+            return "a symbolic link";
+        }
+        return "a special file (fifo, socket or device)";
+    }
+
     /**
      * Maps an existing ring file and validates every header field against the file's size before
      * touching the data. Nothing in the file is changed: opening never resets state that another
      * process is using.
      *
-     * @throws NoSuchFileException  when there is no file
-     * @throws RingFormatException  naming the field when the file is empty, short, truncated, not a
+     * <p>Symbolic links are followed (opening writes only into an existing ring), but the path must
+     * end at a regular file: a directory, fifo or device is refused before it is opened.
+     *
+     * @throws NoSuchFileException  when there is no file (or the link at the path dangles)
+     * @throws RingFormatException  when the path is not a regular file; naming the field when the file is empty, short, truncated, not a
      *                              ring, of another layout version, or of a size its header does not
      *                              describe
      * @throws IOException          when the file cannot be opened read-write
@@ -135,6 +253,7 @@ public final class SharedRing implements AutoCloseable {
     public static SharedRing open(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         Path target = file.toAbsolutePath();
+        checkRegularFile(target);
         FutexDoorbell doorbell = new FutexDoorbell();
         MappedFile mapped;
         long size;
@@ -173,6 +292,24 @@ public final class SharedRing implements AutoCloseable {
     }
 
     /**
+     * Follows links (a link to a ring is fine) but must end at a regular file: opening a fifo would
+     * block, a directory or device is never a ring.
+     */
+    private static void checkRegularFile(Path target) throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(target, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            String why = Files.isSymbolicLink(target) ? "a dangling symbolic link, no ring file" : "no such ring file";
+            throw new NoSuchFileException(target.toString(), null, why);
+        }
+        if (!attrs.isRegularFile()) {
+            String via = Files.isSymbolicLink(target) ? " (through a symbolic link)" : "";
+            throw new RingFormatException("file=" + target + via + " is " + kind(attrs) + ", not a ring file");
+        }
+    }
+
+    /**
      * Claims the producer end for this process.
      *
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
@@ -201,6 +338,18 @@ public final class SharedRing implements AutoCloseable {
         } catch (InternalError e) {
             throw new UncheckedIOException(file.translate(e));
         }
+    }
+
+    /**
+     * Registers this ring's stats (read from the shared header, so they include the other
+     * process's counters) as the MXBean {@code org.ringipc:type=Ring,name=<name>}, kind
+     * {@code SharedRing}. Opt-in; {@link #close()} unregisters it.
+     *
+     * @throws IllegalStateException when that name is taken, this ring is already registered, or
+     *                               it is closed
+     */
+    public javax.management.ObjectName registerMXBean(String name) {
+        return mxBean.register("SharedRing", name, this::stats);
     }
 
     /** Who holds the producer end, read from the header. */
@@ -248,18 +397,31 @@ public final class SharedRing implements AutoCloseable {
      *
      * @throws IllegalStateException when a thread stays inside a futex wait on the mapping for
      *                               seconds (it cannot: waits are woken and time out in 100 ms)
+     * @throws UncheckedIOException  when the file was truncated under the mapping (it is unmapped
+     *                               all the same, and a second close does nothing)
      */
     @Override
     public void close() {
         if (!file.isMapped()) {
             return;
         }
-        ring.close();
+        // unregister first: the bean reads the mapping
+        mxBean.close();
+        IOException truncated = null;
+        try {
+            ring.close();
+        } catch (InternalError e) {
+            // the file was cut under us: the ends could not record that they closed; unmap anyway
+            truncated = file.translate(e);
+        }
         MemorySegment header = file.segment();
         file.unmap(() -> {
             doorbell.ring(Doorbell.Side.PRODUCER, header.asSlice(RingLayout.PRODUCER_WAKE_SEQ_OFFSET, Integer.BYTES));
             doorbell.ring(Doorbell.Side.CONSUMER, header.asSlice(RingLayout.CONSUMER_WAKE_SEQ_OFFSET, Integer.BYTES));
         });
+        if (truncated != null) {
+            throw new UncheckedIOException(truncated);
+        }
     }
 
     @Override
