@@ -72,6 +72,80 @@ final class BrokenRing {
         return slotLength;
     }
 
+    /** The second slot of the claim/commit control: a claim of 16 bytes covers {@link #slot} and this. */
+    long slot2;
+
+    /** A ring whose two slots both hold an unread record of {@code stale} bytes. */
+    static BrokenRing fullTwo(long stale) {
+        BrokenRing ring = new BrokenRing();
+        ring.slot = stale;
+        ring.slot2 = stale;
+        ring.head = 2 * Long.BYTES;
+        return ring;
+    }
+
+    /**
+     * Producer, claim/commit: when the consumer has freed both slots, claims them, fills the first
+     * with {@code first} and the second with {@code scratch}, commits 8 bytes, then overwrites the
+     * second with {@code second} and commits 8 more. The bytes committed (0 when not yet free).
+     */
+    int claimFillCommitTwice(long first, long scratch, long second) {
+        long h = head;
+        if (h != tail) {                // plain load: should be acquire
+            return 0;
+        }
+        slot = first;
+        slot2 = scratch;
+        head = h + Long.BYTES;          // commit(8), plain store: should be release
+        slot2 = second;
+        head = h + 2 * Long.BYTES;      // commit(8), plain store: should be release
+        return 2 * Long.BYTES;
+    }
+
+    /** Consumer, when its cached head shows both slots: copies both out and frees them. */
+    void readCachedTwo() {
+        long t = tail;
+        busy += slot ^ slot2;
+        tail = t + 2 * Long.BYTES;      // plain store: should be release
+    }
+
+    /** What the last {@link #drainTwo} copied out of each slot ({@link #EMPTY} when not covered). */
+    long drained1 = EMPTY;
+    long drained2 = EMPTY;
+
+    /** Consumer, as {@code drain}: copies out every slot below a fresh look at head; the bytes drained. */
+    int drainTwo() {
+        long t = tail;
+        long n = head - t;              // plain load: should be acquire
+        drained1 = n >= Long.BYTES ? slot : EMPTY;
+        drained2 = n >= 2 * Long.BYTES ? slot2 : EMPTY;
+        tail = t + n;                   // plain store: should be release
+        return (int) n;
+    }
+
+    /**
+     * A 64-bit counter kept as two 32-bit halves, each a plain store: what a plain {@code long} may
+     * be on a 32-bit JVM (JLS 17.7), or a counter a careless layout splits over two header words.
+     * The real ring stores every counter as one 64-bit value (release for head and tail, opaque for
+     * the others), so a reader sees each counter whole and, by coherence, never running backwards.
+     */
+    int counterLow;
+    int counterHigh;
+
+    /** Producer: adds {@code delta} to the split counter, low half first. */
+    void addToSplitCounter(long delta) {
+        long value = ((long) counterHigh << 32 | (counterLow & 0xFFFF_FFFFL)) + delta;
+        counterLow = (int) value;
+        counterHigh = (int) (value >>> 32);
+    }
+
+    /** Observer: the split counter, low half first, with some other reads in between as a stats snapshot has. */
+    long readSplitCounter() {
+        long low = counterLow & 0xFFFF_FFFFL;
+        busy += head + tail + producerState + consumerWaiting;
+        return (long) counterHigh << 32 | low;
+    }
+
     /** A ring holding one unread record. */
     static BrokenRing full(long value) {
         BrokenRing ring = new BrokenRing();

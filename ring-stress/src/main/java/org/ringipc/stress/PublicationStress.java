@@ -13,8 +13,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
-import org.openjdk.jcstress.infra.results.IIII_Result;
-import org.ringipc.core.RingStats;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
@@ -92,46 +90,6 @@ public final class PublicationStress {
     }
 
     @JCStressTest
-    @Description("claim 16 bytes, fill them, commit 8, then claim and commit 8 more: only committed bytes are visible")
-    @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "drained before the first commit")
-    @Outcome(id = "8, 1, 0", expect = ACCEPTABLE, desc = "drained between the commits: the first record only")
-    @Outcome(id = "16, 1, 2", expect = ACCEPTABLE, desc = "drained after both commits: both records, the second over the scratch")
-    @Outcome(id = ".*", expect = FORBIDDEN, desc = "uncommitted scratch, stale or torn bytes visible, or a commit seen out of order")
-    @State
-    public static class ClaimCommitPublishesOnlyCommitted {
-        private static final ValueLayout.OfLong BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-        private final Ends ends = nearWrap(16);
-        private final byte[] in = new byte[16];
-        private int got;
-
-        @Actor
-        public void producer() {
-            io(() -> {
-                MemorySegment claimed = ends.sink().claim(16);
-                claimed.set(BE, 0, VALUE);
-                claimed.set(BE, 8, SCRATCH);
-                ends.sink().commit(8);
-                MemorySegment next = ends.sink().claim(8);
-                next.set(BE, 0, SECOND);
-                ends.sink().commit(8);
-                return 0;
-            });
-        }
-
-        @Actor
-        public void consumer(III_Result r) {
-            int n = (int) io(() -> ends.source().drain(slice -> {
-                MemorySegment.copy(slice, ValueLayout.JAVA_BYTE, 0, in, got, (int) slice.byteSize());
-                got += (int) slice.byteSize();
-            }, 16));
-            ByteBuffer bytes = ByteBuffer.wrap(in);
-            r.r1 = n;
-            r.r2 = n >= 8 ? seen(bytes.getLong(0)) : SAW_NOTHING;
-            r.r3 = n >= 16 ? seen(bytes.getLong(8)) : SAW_NOTHING;
-        }
-    }
-
-    @JCStressTest
     @Description("a full ring: the consumer reads a record and a lap, the producer reuses the freed slot; "
             + "each lap of the slot is read whole and in order")
     @Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "the producer found the ring full")
@@ -162,38 +120,6 @@ public final class PublicationStress {
             io(() -> ends.source().tryRead(lap));
             int m = (int) io(() -> ends.source().tryRead(again));
             r.r3 = seen(again, m);
-        }
-    }
-
-    @JCStressTest
-    @Description("stats() snapshots taken while the producer writes: counters never run backwards, read never passes written")
-    @Outcome(id = "1, 1, [0-9]+, [0-9]+", expect = ACCEPTABLE, desc = "monotonic and consistent; the last two are bytes written in each snapshot")
-    @Outcome(id = ".*", expect = FORBIDDEN, desc = "a counter ran backwards, or bytesRead > bytesWritten in a snapshot")
-    @State
-    public static class StatsNeverRunBackwards {
-        private final Ends ends = nearWrap(4);
-        private final ByteBuffer out1 = record(VALUE);
-        private final ByteBuffer out2 = record(SECOND);
-        private final ByteBuffer in = ByteBuffer.allocate(16);
-        private final long base = ends.ring().stats().bytesWritten();
-
-        @Actor
-        public void producer() {
-            io(() -> ends.sink().tryWrite(out1));
-            io(() -> ends.sink().tryWrite(out2));
-        }
-
-        @Actor
-        public void consumer(IIII_Result r) {
-            RingStats s1 = ends.ring().stats();
-            io(() -> ends.source().tryRead(in));
-            RingStats s2 = ends.ring().stats();
-            r.r1 = s2.bytesWritten() >= s1.bytesWritten() && s2.writes() >= s1.writes()
-                    && s2.bytesRead() >= s1.bytesRead() && s2.reads() >= s1.reads() ? 1 : 0;
-            r.r2 = s1.bytesRead() <= s1.bytesWritten() && s2.bytesRead() <= s2.bytesWritten()
-                    && s1.used() <= CAPACITY && s2.used() <= CAPACITY ? 1 : 0;
-            r.r3 = (int) (s1.bytesWritten() - base);
-            r.r4 = (int) (s2.bytesWritten() - base);
         }
     }
 

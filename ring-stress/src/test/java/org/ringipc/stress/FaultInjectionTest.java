@@ -10,13 +10,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.ringipc.core.RingFormatException;
 import org.ringipc.core.RingLayout;
@@ -31,21 +29,6 @@ import static org.ringipc.stress.Children.num;
 
 /** Faults: processes killed with SIGKILL, ring files damaged while closed, header fields fuzzed. */
 class FaultInjectionTest {
-
-    private static final List<String> TABLE = new ArrayList<>();
-
-    private static void row(String fault, String outcome) {
-        TABLE.add("| " + fault + " | " + outcome + " |");
-        System.out.println("FAULT " + fault + " -> " + outcome);
-    }
-
-    @AfterAll
-    static void writeTable() throws IOException {
-        Files.createDirectories(Children.WORK);
-        List<String> lines = new ArrayList<>(List.of("| fault | outcome |", "| --- | --- |"));
-        lines.addAll(TABLE);
-        Files.write(Children.WORK.resolve("fault-table.md"), lines);
-    }
 
     private static Path freshRing(String name, int capacity) throws IOException {
         Files.createDirectories(Children.WORK);
@@ -71,7 +54,8 @@ class FaultInjectionTest {
         assertEquals(0, num(r, "dup"));
         assertEquals(0, num(r, "corrupt"));
         assertTrue(num(r, "records") > 0, "the reader saw records before the kill");
-        row("kill -9 of the writer inside an 8 MiB write (64 KiB ring)",
+        FaultTable.row("writer process killed in the middle of a large write",
+                "kill -9 of a writer blocked inside one 8 MiB write into a 64 KiB ring, reader slowed 1 ms per read",
                 String.format("reader: %d whole records, %d bytes, 0 lost/dup/corrupt, %d trailing bytes of the cut record, EOF %.2f s after the kill",
                         num(r, "records"), num(r, "bytes"), num(r, "partial"), eofSeconds));
 
@@ -85,7 +69,7 @@ class FaultInjectionTest {
         Map<String, String> r2 = reader2.summary("READER");
         assertEquals(num(w2, "records"), num(r2, "records"));
         assertEquals(0, num(r2, "lost") + num(r2, "dup") + num(r2, "corrupt"));
-        row("a new writer process after the kill", "takes the producer end over from the dead pid; "
+        FaultTable.row("takeover after the writer's kill", "a new writer process opens the ring and streams 2 s to a new reader", "takes the producer end over from the dead pid; "
                 + num(r2, "records") + " records to a new reader, 0 lost/dup/corrupt");
     }
 
@@ -103,13 +87,15 @@ class FaultInjectionTest {
         double seconds = (System.nanoTime() - killed) / 1e9;
         Map<String, String> w = writer.summary("WRITER");
         assertTrue(w.get("error").startsWith("broken pipe"), w.toString());
-        row("kill -9 of the reader while the writer streams", String.format(
+        FaultTable.row("reader process killed", "kill -9 of the reader while the writer streams", String.format(
                 "writer: IOException \"%s\" %.2f s after the kill", w.get("error"), seconds));
 
         Children.Child reader2 = Children.start("takeover-reader2", "read", file.toString());
         reader2.awaitLine("READER ready", 30);
-        reader2.await(30);
-        row("a new reader process after the kill", "takes the consumer end over from the dead pid; drains the rest, then EOF");
+        assertEquals(0, reader2.await(30), "takeover reader exit code (0: it reached EOF)");
+        FaultTable.row("takeover after the reader's kill", "a new reader process opens the ring",
+                "takes the consumer end over from the dead pid; drains the " + num(reader2.summary("READER"), "bytes")
+                        + " bytes left, then EOF");
     }
 
     @Test
@@ -144,7 +130,7 @@ class FaultInjectionTest {
                 }
             }
             RingFormatException e = assertThrows(RingFormatException.class, () -> SharedRing.open(file), d.name());
-            row("ring file " + d.name() + " while closed", "open refuses: " + e.getMessage().replace(file.toAbsolutePath().toString(), "FILE"));
+            FaultTable.row("damaged ring file", d.name() + " while closed, then open", "open refuses: " + e.getMessage().replace(file.toAbsolutePath().toString(), "FILE"));
         }
     }
 
@@ -212,7 +198,8 @@ class FaultInjectionTest {
                     }
                 }
             }
-            row("header field " + field.getKey() + " (" + width + " bytes at " + offset + ") fuzzed, " + perField + " values",
+            FaultTable.row("header field " + field.getKey() + " (" + width + " bytes at " + offset + ")",
+                    perField + " values (0, all ones, max, min, random) written while closed, then open, stats, write, read",
                     "refused " + refused + ", accepted " + accepted
                             + (opsFailedCleanly > 0 ? " (" + opsFailedCleanly + " opened but refused sink/source or their I/O cleanly)" : "")
                             + (sample.isEmpty() ? "" : "; e.g. \"" + sample + "\""));

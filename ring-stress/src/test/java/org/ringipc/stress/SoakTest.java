@@ -15,11 +15,18 @@ import static org.ringipc.stress.Children.num;
 
 /**
  * Multi-process soaks: real writer and reader JVMs on one shared ring file. The length comes from
- * {@code -Dsoak.seconds} (20 in {@code mvn verify}; e.g. 600 for a long run).
+ * {@code -Dsoak.seconds} (10 in {@code mvn verify}; e.g. {@code -Dsoak.seconds=300} for a long run).
+ * The report line (SOAK ...) also goes to {@code target/stress-work/soak-report.txt}.
  */
 class SoakTest {
 
-    private static final int SECONDS = Integer.getInteger("soak.seconds", 20);
+    private static final int SECONDS = Integer.getInteger("soak.seconds", 10);
+
+    private static void report(String line) throws java.io.IOException {
+        System.out.println(line);
+        java.nio.file.Files.writeString(Children.WORK.resolve("soak-report.txt"), line + System.lineSeparator(),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
 
     @Test
     void writerAndReaderProcessesStreamRecordsWithNothingLostDuplicatedOrCorrupt() throws Exception {
@@ -34,14 +41,18 @@ class SoakTest {
         Map<String, String> w = writer.summary("WRITER");
         Map<String, String> r = reader.summary("READER");
         double mbs = num(r, "bytes") / 1e6 / Double.parseDouble(r.get("seconds"));
-        System.out.printf("SOAK %d s: records=%d bytes=%d MB/s=%.1f lost=%s dup=%s corrupt=%s partial=%s%n",
-                SECONDS, num(r, "records"), num(r, "bytes"), mbs, r.get("lost"), r.get("dup"), r.get("corrupt"), r.get("partial"));
+        report(String.format("SOAK %d s: records=%d bytes=%d MB/s=%.1f lost=%s duplicated=%s corrupt=%s partial=%s"
+                        + " (writer: %s chunks of 1..16384 bytes, %s random pauses; reader: %s random pauses)",
+                SECONDS, num(r, "records"), num(r, "bytes"), mbs, r.get("lost"), r.get("dup"), r.get("corrupt"),
+                r.get("partial"), w.get("chunks"), w.get("pauses"), r.get("pauses")));
         assertEquals(0, num(r, "lost"), "lost records");
         assertEquals(0, num(r, "dup"), "duplicated records");
         assertEquals(0, num(r, "corrupt"), "corrupt records");
         assertEquals(0, num(r, "partial"), "bytes of an unfinished record at EOF");
         assertEquals(num(w, "records"), num(r, "records"), "records written vs read");
         assertEquals(num(w, "bytes"), num(r, "bytes"), "bytes written vs read");
+        assertTrue(num(w, "pauses") > 0 && num(r, "pauses") > 0, "the random pauses did not happen: " + w + " " + r);
+        assertTrue(num(w, "chunks") > num(w, "records") / 10, "the writer did not write in small random chunks: " + w);
     }
 
     @Test
@@ -61,8 +72,8 @@ class SoakTest {
         Map<String, String> c = consumer.summary("CONSUME");
         long sent = num(d, "sent");
         long dropped = num(d, "dropped");
-        System.out.printf("OVERFLOW %d s: produced=%d consumed=%d dropped=%d ringDrops=%s gaps=%s corrupt=%s%n",
-                seconds, sent + dropped, num(c, "bursts"), dropped, d.get("ringDrops"), c.get("gaps"), c.get("corrupt"));
+        report(String.format("OVERFLOW %d s: produced=%d consumed=%d dropped=%d ringDrops=%s gaps=%s corrupt=%s",
+                seconds, sent + dropped, num(c, "bursts"), dropped, d.get("ringDrops"), c.get("gaps"), c.get("corrupt")));
         assertTrue(dropped > 0, "the slowed consumer must cause drops");
         assertEquals(sent, num(c, "bursts"), "produced = consumed + dropped");
         assertEquals(dropped, num(c, "gaps"), "gaps the consumer saw = the producer's drop counter");

@@ -1,8 +1,14 @@
 package org.ringipc.stress;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +17,8 @@ import java.util.zip.CRC32C;
 import org.ringipc.core.BurstProducer;
 import org.ringipc.core.BurstReport;
 import org.ringipc.core.BurstVerifier;
+import org.ringipc.core.RecordLayout;
+import org.ringipc.core.RingLayout;
 import org.ringipc.core.RingSink;
 import org.ringipc.core.RingSource;
 import org.ringipc.mmap.SharedRing;
@@ -23,11 +31,16 @@ import org.ringipc.mmap.SharedRing;
  * big-endian; payload bytes come from the sequence number, lengths from the seed.
  *
  * <pre>
- *   write FILE SECONDS SEED     records in random chunks with random pauses, then close: WRITER records= bytes=
+ *   write FILE SECONDS SEED     records in random chunks with random pauses, then close: WRITER records= bytes= chunks= pauses=
  *   big FILE SEED               records in 8 MiB blocking writes until killed
- *   read FILE [DELAY_MILLIS]    until EOF, optionally pausing after each read, checking every record: READER records= bytes= lost= dup= corrupt= partial=
+ *   read FILE [DELAY_MILLIS]    until EOF, in reads of random size, pausing DELAY after each read (or at
+ *                               random when 0), checking every record: READER records= bytes= lost= dup= corrupt= partial= pauses=
  *   dma FILE SECONDS BURST INTERVAL_MICROS   BurstProducer for SECONDS: DMA sent= dropped=
  *   consume FILE DELAY_MILLIS   BurstVerifier over a source slowed by DELAY per read: CONSUME bursts= gaps= corrupt=
+ *   scribble FILE OFFSET WIDTH VALUE SECONDS   a hostile peer: stores VALUE (4 or 8 bytes) at OFFSET of the
+ *                               file, again and again, for SECONDS or until killed: SCRIBBLE stores=
+ *   scribble-length FILE VALUE SECONDS         the same into the length word of the record at the
+ *                               consumer's tail (a message ring): SCRIBBLE stores=
  * </pre>
  */
 public final class StressChild {
@@ -46,6 +59,10 @@ public final class StressChild {
             case "read" -> read(file, args.length > 2 ? Integer.parseInt(args[2]) : 0);
             case "dma" -> dma(file, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "consume" -> consume(file, Integer.parseInt(args[2]));
+            case "scribble" -> scribble(file, Long.parseLong(args[2]), Integer.parseInt(args[3]),
+                    Long.parseLong(args[4]), Integer.parseInt(args[5]), false);
+            case "scribble-length" -> scribble(file, 0, Integer.BYTES, Long.parseLong(args[2]),
+                    Integer.parseInt(args[3]), true);
             default -> throw new IllegalArgumentException("command=" + args[0]);
         };
         System.out.flush();
@@ -69,6 +86,8 @@ public final class StressChild {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long records = 0;
         long bytes = 0;
+        long chunks = 0;
+        long pauses = 0;
         ByteBuffer staging = ByteBuffer.allocate(1 << 16);
         try (SharedRing ring = SharedRing.open(file); RingSink sink = ring.sink()) {
             System.out.println("WRITER ready");
@@ -88,9 +107,11 @@ public final class StressChild {
                     int chunk = Math.min(staging.remaining(), 1 + random.nextInt(random.nextBoolean() ? 64 : 16384));
                     ByteBuffer slice = staging.slice(staging.position(), chunk);
                     bytes += sink.write(slice);
+                    chunks++;
                     staging.position(staging.position() + chunk);
                     if (random.nextInt(400) == 0) {
-                        Thread.sleep(random.nextInt(4));
+                        pauses++;
+                        Thread.sleep(1 + random.nextInt(3));
                     }
                 }
             }
@@ -98,7 +119,7 @@ public final class StressChild {
             System.out.println("WRITER records=" + records + " bytes=" + bytes + " error=" + e.getMessage());
             return 3;
         }
-        System.out.println("WRITER records=" + records + " bytes=" + bytes);
+        System.out.println("WRITER records=" + records + " bytes=" + bytes + " chunks=" + chunks + " pauses=" + pauses);
         return 0;
     }
 
@@ -127,6 +148,7 @@ public final class StressChild {
         SplittableRandom random = new SplittableRandom();
         Verifier verifier = new Verifier();
         ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        long pauses = 0;
         long t0;
         try (SharedRing ring = SharedRing.open(file); RingSource source = ring.source()) {
             System.out.println("READER ready");
@@ -142,13 +164,16 @@ public final class StressChild {
                 verifier.accept(buffer);
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis);
+                } else if (random.nextInt(500) == 0) {
+                    pauses++;               // a random stall of the consumer: the writer fills the ring and sleeps
+                    Thread.sleep(1 + random.nextInt(3));
                 }
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("READER records=%d bytes=%d lost=%d dup=%d corrupt=%d partial=%d seconds=%.2f%n",
+        System.out.printf("READER records=%d bytes=%d lost=%d dup=%d corrupt=%d partial=%d pauses=%d seconds=%.2f%n",
                 verifier.records, verifier.bytes, verifier.lost, verifier.dup, verifier.corrupt,
-                verifier.pending(), seconds);
+                verifier.pending(), pauses, seconds);
         return 0;
     }
 
@@ -171,6 +196,46 @@ public final class StressChild {
         }
         return 0;
     }
+
+    /**
+     * A hostile peer: maps the file without any of the ring's checks and keeps storing {@code value}
+     * at {@code offset} (or, with {@code atTailRecord}, into the length word of the record at the
+     * consumer's tail), because the honest side rewrites its own fields between two scribbles.
+     * Opaque stores: a hostile peer promises no ordering, only that the store is not optimised away.
+     */
+    private static int scribble(Path file, long offset, int width, long value, int seconds, boolean atTailRecord)
+            throws IOException {
+        long stores = 0;
+        try (Arena arena = Arena.ofConfined();
+             FileChannel ch = FileChannel.open(file,
+                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size(), arena);
+            long tailOffset = RingLayout.offset("consumer", "tail");
+            int capacity = map.get(ValueLayout.JAVA_INT, RingLayout.offset("identity", "capacity"));
+            System.out.println("SCRIBBLE ready");
+            System.out.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < deadline) {
+                long at = offset;
+                if (atTailRecord) {
+                    long tail = (long) LONG.getOpaque(map, tailOffset);
+                    at = RingLayout.HEADER_BYTES + (tail & (capacity - 1)) + RecordLayout.LENGTH_OFFSET;
+                }
+                if (width == Long.BYTES) {
+                    LONG.setOpaque(map, at, value);
+                } else {
+                    INT.setOpaque(map, at, (int) value);
+                }
+                stores++;
+                Thread.onSpinWait();
+            }
+        }
+        System.out.println("SCRIBBLE stores=" + stores);
+        return 0;
+    }
+
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     /** Re-frames the byte stream into records and checks each one. */
     static final class Verifier {
@@ -236,7 +301,7 @@ public final class StressChild {
         }
 
         @Override public int read(ByteBuffer dst) throws IOException { pause(); return source.read(dst); }
-        @Override public long read(java.lang.foreign.MemorySegment dst) throws IOException { pause(); return source.read(dst); }
+        @Override public long read(MemorySegment dst) throws IOException { pause(); return source.read(dst); }
         @Override public int read(ByteBuffer dst, long timeout, TimeUnit unit) throws IOException { pause(); return source.read(dst, timeout, unit); }
         @Override public int tryRead(ByteBuffer dst) throws IOException { pause(); return source.tryRead(dst); }
         @Override public long drain(org.ringipc.core.SegmentHandler handler, long maxBytes) throws IOException { pause(); return source.drain(handler, maxBytes); }
