@@ -1,5 +1,8 @@
 package org.ringipc.stress;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A DELIBERATELY BROKEN miniature of the ring protocol, for the jcstress control variants only.
  *
@@ -16,6 +19,19 @@ package org.ringipc.stress;
  * fails in the hardware itself: a store may wait in the store buffer while a later load runs.
  */
 final class BrokenRing {
+
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(BrokenRing.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** How long a producer waits for the consumer to free the slots before it gives up. */
+    private static final int MAX_SPINS = 1 << 14;
 
     static final int OPEN = 1;
     static final int CLOSED = 2;
@@ -40,10 +56,10 @@ final class BrokenRing {
         return ring;
     }
 
-    /** Producer: writes one framed record (payload, then length word, then head) if the slot is free. */
+    /** Producer: once the slot is free, writes one framed record (payload, then length word, then head); 0 if it stayed full. */
     int tryWriteMessage(int length, long value) {
         long h = head;
-        if (h - tail == Long.BYTES) {   // plain load: should be acquire
+        if (!awaitTail(h)) {
             return 0;
         }
         slot = value;
@@ -72,6 +88,23 @@ final class BrokenRing {
         return slotLength;
     }
 
+    /**
+     * Producer: waits a bounded time for the consumer to free everything up to {@code h}, as the
+     * real producer's claim and write wait. Without the wait the producer almost always arrives
+     * while the ring is still full and the scenario never reaches the commit under test. The wait
+     * reads {@code tail} opaque (never hoisted out of the loop) but orders nothing: the broken part
+     * of the control stays the plain stores that follow.
+     */
+    private boolean awaitTail(long h) {
+        for (int i = 0; i < MAX_SPINS; i++) {
+            if ((long) TAIL.getOpaque(this) == h) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
     /** The second slot of the claim/commit control: a claim of 16 bytes covers {@link #slot} and this. */
     long slot2;
 
@@ -85,13 +118,13 @@ final class BrokenRing {
     }
 
     /**
-     * Producer, claim/commit: when the consumer has freed both slots, claims them, fills the first
+     * Producer, claim/commit: once the consumer has freed both slots, claims them, fills the first
      * with {@code first} and the second with {@code scratch}, commits 8 bytes, then overwrites the
      * second with {@code second} and commits 8 more. The bytes committed (0 when not yet free).
      */
     int claimFillCommitTwice(long first, long scratch, long second) {
         long h = head;
-        if (h != tail) {                // plain load: should be acquire
+        if (!awaitTail(h)) {
             return 0;
         }
         slot = first;
@@ -195,8 +228,13 @@ final class BrokenRing {
 
     /** Consumer: about a hundred nanoseconds of work that touches no ring field. */
     void pause() {
+        pause(100);
+    }
+
+    /** Consumer: {@code rounds} dependent multiply-adds (about a nanosecond each) that touch no ring field. */
+    void pause(int rounds) {
         long x = busy;
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < rounds; i++) {
             x = x * 6364136223846793005L + 1442695040888963407L;
         }
         busy = x;

@@ -124,7 +124,7 @@ public final class ClaimCommitStress {
     @Outcome(id = "16, 1, 2", expect = ACCEPTABLE, desc = "drained after both commits")
     @Outcome(id = {"8, [^1], 0", "16, [^1], .*", "16, 1, [^2]"}, expect = ACCEPTABLE_INTERESTING,
             desc = "THE BUG: the old lap (3) or the uncommitted scratch (4) under the new head; the real ring forbids this")
-    @Outcome(id = ".*", expect = FORBIDDEN, desc = "not expected even from the broken ring")
+    @Outcome(id = ".*", expect = ACCEPTABLE, desc = "another reordering the plain ring allows (e.g. a load sunk below a plain store); not the bug shown here")
     @State
     public static class BrokenPlainCommit {
         private final BrokenRing ring = BrokenRing.fullTwo(0xEEEEEEEEEEEEEEEEL);
@@ -137,7 +137,9 @@ public final class ClaimCommitStress {
         @Actor
         public void consumer(III_Result r) {
             ring.readCachedTwo();
-            ring.pause();
+            // long enough for the waiting producer to see the freed slots and commit: the plain
+            // loads of the slots in drainTwo may then reuse the ones readCachedTwo made (old lap)
+            ring.pause(2_000);
             r.r1 = ring.drainTwo();
             r.r2 = ring.drained1 == BrokenRing.EMPTY ? SAW_NOTHING : seen(ring.drained1);
             r.r3 = ring.drained2 == BrokenRing.EMPTY ? SAW_NOTHING : seen(ring.drained2);

@@ -120,7 +120,7 @@ public final class EofStress {
     @Outcome(id = "8, 0, 8, -1", expect = ACCEPTABLE, desc = "the first read got the record, the close came later")
     @Outcome(id = "8, -1, 8, -1", expect = ACCEPTABLE, desc = "the record, then EOF")
     @Outcome(id = {"-1, .*", "0, -1, .*"}, expect = ACCEPTABLE_INTERESTING, desc = "THE BUG: EOF with a published record unread; the real ring forbids this")
-    @Outcome(id = ".*", expect = FORBIDDEN, desc = "not expected even from the broken ring")
+    @Outcome(id = ".*", expect = ACCEPTABLE, desc = "another reordering the plain ring allows (e.g. a load sunk below a plain store); not the bug shown here")
     @State
     public static class BrokenPlainEndState {
         private final BrokenRing ring = new BrokenRing();

@@ -130,7 +130,7 @@ public final class PublicationStress {
     @Outcome(id = "8, 1, 2", expect = ACCEPTABLE, desc = "the producer reused the slot; the consumer read the new lap")
     @Outcome(id = "8, 1, 1", expect = ACCEPTABLE_INTERESTING, desc = "THE BUG: new head, old lap's bytes; the real ring forbids this")
     @Outcome(id = "8, 2, .*", expect = ACCEPTABLE_INTERESTING, desc = "THE BUG: the slot reused before it was copied out; the real ring forbids this")
-    @Outcome(id = ".*", expect = FORBIDDEN, desc = "not expected even from the broken ring")
+    @Outcome(id = ".*", expect = ACCEPTABLE, desc = "another reordering the plain ring allows (e.g. a load sunk below a plain store); not the bug shown here")
     @State
     public static class BrokenPlainPositions {
         private final BrokenRing ring = BrokenRing.full(VALUE);

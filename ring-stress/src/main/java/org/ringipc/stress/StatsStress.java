@@ -67,7 +67,7 @@ public final class StatsStress {
     @Outcome(id = "1, 1, [0-9]+, [0-9]+", expect = ACCEPTABLE, desc = "monotonic and whole")
     @Outcome(id = {"0, .*", "1, 0, .*"}, expect = ACCEPTABLE_INTERESTING,
             desc = "THE BUG: a torn counter, seen running backwards or at a value it never held; the real ring forbids this")
-    @Outcome(id = ".*", expect = FORBIDDEN, desc = "not expected even from the broken counter")
+    @Outcome(id = ".*", expect = ACCEPTABLE, desc = "another reordering the plain counter allows (e.g. a load sunk below a plain store); not the bug shown here")
     @State
     public static class BrokenSplitCounter {
         private static final long BASE = 0xFFFF_FFF8L;
