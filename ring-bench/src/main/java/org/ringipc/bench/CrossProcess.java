@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.ringipc.core.RingOptions;
+import org.ringipc.core.RingStats;
 import org.ringipc.core.WaitStrategy;
 import org.ringipc.mmap.SharedRing;
 
@@ -89,10 +90,11 @@ final class CrossProcess {
                     SharedRing forward = SharedRing.create(dir.resolve("forward.ring"), FORWARD_RING_BYTES, opts);
                     SharedRing reverse = SharedRing.create(dir.resolve("reverse.ring"), REVERSE_RING_BYTES, opts);
                     Process peer = launch(transport, args);
-                    Link link = new RingLink(forward.sink(), reverse.source(), bufferBytes, () -> {
-                        forward.close();
-                        reverse.close();
-                    });
+                    Link link = new RingLink(forward.sink(), reverse.source(), bufferBytes,
+                            () -> sleeps(forward) + sleeps(reverse), () -> {
+                                forward.close();
+                                reverse.close();
+                            });
                     yield new Session(dir, peer, link);
                 }
                 case PIPE -> {
@@ -120,16 +122,23 @@ final class CrossProcess {
         }
     }
 
+    /** Sleeps of both ends of {@code ring}, from its shared header (so the peer's count too). */
+    private static long sleeps(SharedRing ring) {
+        RingStats stats = ring.stats();
+        return stats.producerSleeps() + stats.consumerSleeps();
+    }
+
     /** Peer side of {@link #start}: opens the other ends in {@code dir}. */
     static Link peerLink(Transport transport, Path dir, int bufferBytes) throws IOException {
         return switch (transport) {
             case RING_SPIN, RING_BLOCK -> {
                 SharedRing forward = SharedRing.open(dir.resolve("forward.ring"));
                 SharedRing reverse = SharedRing.open(dir.resolve("reverse.ring"));
-                yield new RingLink(reverse.sink(), forward.source(), bufferBytes, () -> {
-                    forward.close();
-                    reverse.close();
-                });
+                yield new RingLink(reverse.sink(), forward.source(), bufferBytes,
+                        () -> sleeps(forward) + sleeps(reverse), () -> {
+                            forward.close();
+                            reverse.close();
+                        });
             }
             case PIPE -> {
                 FileChannel in = FileChannel.open(dir.resolve("forward.fifo"), StandardOpenOption.READ);

@@ -28,8 +28,9 @@ final class CrossProcessBench {
     }
 
     private static void linked(Transport transport, BenchConfig config, Results results) throws IOException {
-        // the peer's script: a handshake, a warm-up and a timed run of each measurement
-        List<String> phases = new ArrayList<>(List.of("rtt", "rtt", "rtt"));
+        // the peer's script: a handshake, then a warm-up and a timed run of each measurement (back
+        // to back round trips, round trips after an idle pause, bulk by chunk size)
+        List<String> phases = new ArrayList<>(List.of("rtt", "rtt", "rtt", "rtt", "rtt"));
         for (int chunk : config.chunkSizes()) {
             phases.add("bulk:" + chunk);
             phases.add("bulk:" + chunk);
@@ -38,7 +39,17 @@ final class CrossProcessBench {
             Link link = session.link();
             Protocol.pingUntil(link, 0);
             Protocol.pingUntil(link, System.nanoTime() + config.warmup().toNanos());
-            addRtt(results, transport, Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos()));
+            long sleeps = link.sleeps();
+            Histogram busy = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos());
+            addRtt(results, transport, busy);
+            addSleeps(results, transport, Metric.SLEEPS_PER_RTT, link, sleeps, busy);
+            Protocol.pingUntil(link, System.nanoTime() + config.warmup().toNanos(), Protocol.IDLE_PAUSE_NANOS);
+            sleeps = link.sleeps();
+            Histogram idle = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos(),
+                    Protocol.IDLE_PAUSE_NANOS);
+            results.add(transport, Metric.RTT_IDLE_P50, 1, idle.getValueAtPercentile(50.0));
+            results.add(transport, Metric.RTT_IDLE_P99, 1, idle.getValueAtPercentile(99.0));
+            addSleeps(results, transport, Metric.SLEEPS_PER_IDLE_RTT, link, sleeps, idle);
             for (int chunk : config.chunkSizes()) {
                 Protocol.streamUntil(link, chunk, config.warmup().toNanos());
                 results.add(transport, Metric.THROUGHPUT, chunk,
@@ -70,6 +81,17 @@ final class CrossProcessBench {
         results.add(transport, Metric.RTT_P99, 1, rtt.getValueAtPercentile(99.0));
         results.add(transport, Metric.RTT_P999, 1, rtt.getValueAtPercentile(99.9));
         results.add(transport, Metric.RTT_MAX, 1, rtt.getMaxValue());
+    }
+
+    /**
+     * Sleeps per round trip since {@code before}, for the transports whose headers count them; the
+     * phase's closing STOP round trip counts too.
+     */
+    private static void addSleeps(Results results, Transport transport, Metric metric, Link link, long before,
+                                  Histogram rtt) {
+        if (before >= 0) {
+            results.add(transport, metric, 1, (double) (link.sleeps() - before) / (rtt.getTotalCount() + 1));
+        }
     }
 
     private static void waitOrKill(Process peer) {

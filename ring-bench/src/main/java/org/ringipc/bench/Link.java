@@ -25,6 +25,14 @@ abstract class Link implements Closeable {
      */
     abstract void receive(int length) throws IOException;
 
+    /**
+     * How many times either end of either direction has gone to sleep so far, as the shared
+     * headers count it, or -1 when the transport cannot tell (the kernel's own channels).
+     */
+    long sleeps() {
+        return -1;
+    }
+
     /** The first byte of the buffer: the protocol's marker. */
     final byte marker() {
         return buffer().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);

@@ -5,12 +5,28 @@ package org.ringipc.bench;
  * contract with whoever reads the report, so never rename one.
  */
 public enum Metric {
+    /** Median round trip of 1 byte, back to back. */
     RTT_P50("rtt_p50_ns"),
+    /** 99th percentile round trip of 1 byte. */
     RTT_P99("rtt_p99_ns"),
+    /** 99.9th percentile round trip of 1 byte. */
     RTT_P999("rtt_p999_ns"),
+    /** Slowest round trip of 1 byte. */
     RTT_MAX("rtt_max_ns"),
+    /** Bulk rate, megabytes (10^6 B) per second. */
     THROUGHPUT("throughput_mb_s"),
-    MESSAGES("messages_per_s");
+    /** Small-message rate between two threads. */
+    MESSAGES("messages_per_s"),
+    /**
+     * Median round trip of 1 byte sent after the peer sat idle for {@link Protocol#IDLE_PAUSE_NANOS}:
+     * long enough for a BLOCK end to stop spinning and sleep, so this is the wake-up path.
+     */
+    RTT_IDLE_P50("rtt_idle_p50_ns"),
+    /** 99th percentile of the round trip after an idle pause. */
+    RTT_IDLE_P99("rtt_idle_p99_ns"),
+    SLEEPS_PER_RTT("sleeps_per_rtt"),
+    /** Futex sleeps per round trip after an idle pause: about 1 when the BLOCK path really sleeps. */
+    SLEEPS_PER_IDLE_RTT("sleeps_per_idle_rtt");
 
     private final String id;
 
@@ -25,6 +41,6 @@ public enum Metric {
 
     /** True for the latency metrics, where smaller is better. */
     public boolean isLatency() {
-        return this != THROUGHPUT && this != MESSAGES;
+        return this != THROUGHPUT && this != MESSAGES && this != SLEEPS_PER_RTT && this != SLEEPS_PER_IDLE_RTT;
     }
 }

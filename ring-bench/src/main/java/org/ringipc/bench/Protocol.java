@@ -1,13 +1,14 @@
 package org.ringipc.bench;
 
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
  * The two measurements every cross-process transport runs, both sides of each. The first byte of
  * every message is a marker: {@link #GO} means another one follows, {@link #STOP} ends the phase.
  * <ul>
- *   <li>Round trip: the harness sends 1 byte, the peer sends it back; the harness times each round
+ *   <li>Round trip (back to back, or after an idle pause of the peer): the harness sends 1 byte, the peer sends it back; the harness times each round
  *   trip into a histogram until its deadline, then sends {@code STOP}, which the peer echoes too.
  *   <li>Bulk: the harness streams chunks until its deadline, the last one marked {@code STOP}; the
  *   peer reads every chunk whole (a copy out, as a pipe reader makes) and then acknowledges with 1
@@ -22,11 +23,28 @@ final class Protocol {
     private Protocol() {
     }
 
+    /**
+     * The pause before each ping of an idle round-trip phase: longer than a BLOCK end spins and
+     * yields before it sleeps (60 µs), so the ping finds the peer asleep, as a pipe reader is.
+     */
+    static final long IDLE_PAUSE_NANOS = 200_000;
+
     /** Harness side of a round-trip phase: records every round trip, in ns, until the deadline. */
     static Histogram pingUntil(Link link, long deadlineNanos) throws IOException {
+        return pingUntil(link, deadlineNanos, 0);
+    }
+
+    /**
+     * Harness side of a round-trip phase that leaves the peer idle for {@code pauseNanos} (when
+     * positive) before each ping; the pause is not part of the round trip.
+     */
+    static Histogram pingUntil(Link link, long deadlineNanos, long pauseNanos) throws IOException {
         Histogram rtt = new Histogram(3);
         long now;
         do {
+            if (pauseNanos > 0) {
+                LockSupport.parkNanos(pauseNanos);
+            }
             link.marker(GO);
             long start = System.nanoTime();
             link.send(1);

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongSupplier;
 import org.ringipc.core.RingSink;
 import org.ringipc.core.RingSource;
 
@@ -16,16 +17,24 @@ final class RingLink extends Link {
     private final MemorySegment buffer;
     private final MemorySegment firstByte;
     private final AutoCloseable owner;
+    private final LongSupplier sleeps;
 
     /**
-     * @param owner closed after both ends, for the rings' own resources (mapped files)
+     * @param sleeps the sleeps counted in both rings' headers so far
+     * @param owner  closed after both ends, for the rings' own resources (mapped files)
      */
-    RingLink(RingSink out, RingSource in, int bufferBytes, AutoCloseable owner) {
+    RingLink(RingSink out, RingSource in, int bufferBytes, LongSupplier sleeps, AutoCloseable owner) {
         this.out = out;
         this.in = in;
         this.buffer = arena.allocate(bufferBytes, 64);
         this.firstByte = buffer.asSlice(0, 1);
         this.owner = owner;
+        this.sleeps = sleeps;
+    }
+
+    @Override
+    long sleeps() {
+        return sleeps.getAsLong();
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.ringipc.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,11 @@ public final class TextReport {
             Transport.PIPE, Transport.UNIX_SOCKET, Transport.COPY_LIMIT);
     private static final List<Transport> LOCAL = List.of(Transport.RING, Transport.MESSAGE_RING,
             Transport.LOCKED_RING, Transport.AGRONA, Transport.JCTOOLS, Transport.NIO_PIPE);
+
+    /** Column headings of the round-trip figures. */
+    private static final Map<Metric, String> LABELS = Map.of(Metric.RTT_P50, "p50",
+            Metric.RTT_P99, "p99", Metric.RTT_P999, "p99.9", Metric.RTT_MAX, "max",
+            Metric.RTT_IDLE_P50, "p50", Metric.RTT_IDLE_P99, "p99");
 
     private TextReport() {
     }
@@ -56,21 +62,48 @@ public final class TextReport {
     }
 
     private static void latency(StringBuilder out, Results results) {
+        roundTrips(out, results, "Round trip of 1 byte between two processes, ns (lower is better)",
+                List.of(Metric.RTT_P50, Metric.RTT_P99, Metric.RTT_P999, Metric.RTT_MAX), Metric.SLEEPS_PER_RTT, true);
+        // the round trip that finds the peer asleep: the wake-up path a pipe always takes
+        roundTrips(out, results, String.format(Locale.ROOT,
+                        "Round trip of 1 byte after the peer idled %d µs (a BLOCK end is asleep by then), ns",
+                        Protocol.IDLE_PAUSE_NANOS / 1000),
+                List.of(Metric.RTT_IDLE_P50, Metric.RTT_IDLE_P99), Metric.SLEEPS_PER_IDLE_RTT, false);
+    }
+
+    /**
+     * One round-trip table: a column per percentile (the first is the median the ratios use), the
+     * ratio to the pipe, to the shared-memory limit when {@code withLimit}, and sleeps per round trip.
+     */
+    private static void roundTrips(StringBuilder out, Results results, String title, List<Metric> percentiles,
+                                   Metric sleeps, boolean withLimit) {
+        Metric first = percentiles.getFirst();
+        Optional<Double> pipe = results.median(Transport.PIPE, first, 1);
+        Optional<Double> limit = results.median(Transport.SHM_LIMIT, first, 1);
         List<String[]> rows = new ArrayList<>();
-        Optional<Double> pipe = results.median(Transport.PIPE, Metric.RTT_P50, 1);
-        Optional<Double> limit = results.median(Transport.SHM_LIMIT, Metric.RTT_P50, 1);
         for (Transport t : CROSS) {
-            Optional<Summary> p50 = results.summary(t, Metric.RTT_P50, 1);
-            if (p50.isEmpty()) {
+            Optional<Double> median = results.median(t, first, 1);
+            if (median.isEmpty()) {
                 continue;
             }
-            double v = p50.get().median();
-            rows.add(new String[] {t.id(), spread(p50.get(), 0), cell(results, t, Metric.RTT_P99, 1),
-                    cell(results, t, Metric.RTT_P999, 1), cell(results, t, Metric.RTT_MAX, 1),
-                    pipe.map(p -> ratio(p / v)).orElse("-"), limit.map(l -> ratio(v / l)).orElse("-")});
+            double v = median.get();
+            List<String> row = new ArrayList<>(List.of(t.id()));
+            percentiles.forEach(m -> row.add(cell(results, t, m, 1)));
+            row.add(pipe.map(p -> ratio(p / v)).orElse("-"));
+            if (withLimit) {
+                row.add(limit.map(l -> ratio(v / l)).orElse("-"));
+            }
+            row.add(results.median(t, sleeps, 1).map(n -> number(n, 2)).orElse("-"));
+            rows.add(row.toArray(String[]::new));
         }
-        table(out, "Round trip of 1 byte between two processes, ns (lower is better)",
-                new String[] {"transport", "p50", "p99", "p99.9", "max", "pipe/this", "this/shm-limit"}, rows);
+        List<String> header = new ArrayList<>(List.of("transport"));
+        percentiles.forEach(m -> header.add(LABELS.get(m)));
+        header.add("pipe/this");
+        if (withLimit) {
+            header.add("this/shm-limit");
+        }
+        header.add("sleeps/rt");
+        table(out, title, header.toArray(String[]::new), rows);
     }
 
     private static void bulk(StringBuilder out, Results results, BenchConfig config, String title,
@@ -94,16 +127,18 @@ public final class TextReport {
     private static void messages(StringBuilder out, Results results, int size) {
         List<String[]> rows = new ArrayList<>();
         Optional<Double> agrona = results.median(Transport.AGRONA, Metric.MESSAGES, size);
+        Optional<Double> pipe = results.median(Transport.NIO_PIPE, Metric.MESSAGES, size);
         for (Transport t : LOCAL) {
             Optional<Summary> s = results.summary(t, Metric.MESSAGES, size);
             if (s.isEmpty()) {
                 continue;
             }
             double v = s.get().median();
-            rows.add(new String[] {t.id(), spread(s.get(), 0), agrona.map(a -> ratio(v / a)).orElse("-")});
+            rows.add(new String[] {t.id(), spread(s.get(), 0), pipe.map(p -> ratio(v / p)).orElse("-"),
+                    agrona.map(a -> ratio(v / a)).orElse("-")});
         }
         table(out, size + "-byte messages between two threads, messages/s (higher is better)",
-                new String[] {"transport", "messages/s", "this/agrona"}, rows);
+                new String[] {"transport", "messages/s", "this/nio-pipe", "this/agrona"}, rows);
     }
 
     private static String cell(Results results, Transport t, Metric m, int chunk) {

@@ -38,7 +38,8 @@ class ReportTest {
         assertEquals(List.of("ring-spin", "ring-block", "pipe", "unix-socket", "shm-limit", "copy-limit", "ring",
                         "message-ring", "locked-ring", "agrona", "jctools", "nio-pipe"),
                 java.util.Arrays.stream(Transport.values()).map(Transport::id).toList());
-        assertEquals(List.of("rtt_p50_ns", "rtt_p99_ns", "rtt_p999_ns", "rtt_max_ns", "throughput_mb_s", "messages_per_s"),
+        assertEquals(List.of("rtt_p50_ns", "rtt_p99_ns", "rtt_p999_ns", "rtt_max_ns", "throughput_mb_s", "messages_per_s",
+                        "rtt_idle_p50_ns", "rtt_idle_p99_ns", "sleeps_per_rtt", "sleeps_per_idle_rtt"),
                 java.util.Arrays.stream(Metric.values()).map(Metric::id).toList());
         assertEquals(Transport.UNIX_SOCKET, Transport.byId("unix-socket"));
         assertThrows(IllegalArgumentException.class, () -> Transport.byId("carrier-pigeon"));
@@ -91,6 +92,21 @@ class ReportTest {
         assertTrue(bulk.contains("50%"), bulk);   // of copy-limit 40,000
         String messages = line(table, "message-ring", "15,000,000");
         assertTrue(messages.contains("1.50x"), messages);
+    }
+
+    @Test
+    void tableShowsTheIdleRoundTripWithItsRatioToPipeAndTheSleepsPerRoundTrip() {
+        Results r = sample();
+        r.add(Transport.RING_BLOCK, Metric.RTT_P50, 1, 400);
+        r.add(Transport.RING_BLOCK, Metric.SLEEPS_PER_RTT, 1, 0.25);
+        r.add(Transport.RING_BLOCK, Metric.RTT_IDLE_P50, 1, 5_000);
+        r.add(Transport.RING_BLOCK, Metric.SLEEPS_PER_IDLE_RTT, 1, 1.0);
+        r.add(Transport.PIPE, Metric.RTT_IDLE_P50, 1, 12_500);
+        String table = TextReport.render(ENV, BenchConfig.quick(), r);
+        assertTrue(line(table, "ring-block", "400").contains("0.25"), table);
+        assertTrue(table.contains("after the peer idled 200 µs"), table);
+        String idle = line(table, "ring-block", "5,000");
+        assertTrue(idle.contains("2.50x") && idle.endsWith("1.00"), idle);   // pipe 12,500 / 5,000
     }
 
     @Test

@@ -48,7 +48,26 @@ class SmokeTest {
                 assertTrue(results.median(transport, Metric.THROUGHPUT, chunk).orElseThrow() > 0, transport + " " + chunk);
             }
         }
-        assertEquals((rtt ? 4 : 0) + (bulk ? TINY.chunkSizes().size() : 0), results.summaries().size());
+        boolean ring = transport == Transport.RING_SPIN || transport == Transport.RING_BLOCK;
+        if (rtt && transport != Transport.SHM_LIMIT) {
+            double idle = results.median(transport, Metric.RTT_IDLE_P50, 1).orElseThrow();
+            assertTrue(idle > 0, transport + " idle p50=" + idle);
+        }
+        int expected = (rtt ? 4 : 0) + (bulk ? TINY.chunkSizes().size() : 0) + (rtt && bulk ? 2 : 0) + (ring ? 2 : 0);
+        assertEquals(expected, results.summaries().size(), results.summaries().keySet().toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    @Timeout(120)
+    void ringSpinNeverSleepsAndRingBlockSleepsInTheFutexWhenThePeerIdles() throws Exception {
+        Results results = new Results();
+        CrossProcessBench.round(Transport.RING_SPIN, TINY, results);
+        CrossProcessBench.round(Transport.RING_BLOCK, TINY, results);
+        assertEquals(0.0, results.median(Transport.RING_SPIN, Metric.SLEEPS_PER_RTT, 1).orElseThrow());
+        assertEquals(0.0, results.median(Transport.RING_SPIN, Metric.SLEEPS_PER_IDLE_RTT, 1).orElseThrow());
+        // after a 200 µs pause the BLOCK peer has spun 20 µs, yielded to 60 µs and gone to sleep
+        double blockSleeps = results.median(Transport.RING_BLOCK, Metric.SLEEPS_PER_IDLE_RTT, 1).orElseThrow();
+        assertTrue(blockSleeps > 0, "ring-block sleeps per idle round trip = " + blockSleeps);
     }
 
     @Test
