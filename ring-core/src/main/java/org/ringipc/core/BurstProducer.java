@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The simulated DMA engine: a device that drops a burst into a ring every {@code interval}, whether or
@@ -40,6 +41,9 @@ public final class BurstProducer implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(50);
     /** How long {@link #close()} waits for room for the end-of-stream marker before closing anyway. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How often the end-of-stream marker looks for room in a full ring. */
+    private static final long MARKER_RETRY_NANOS = 200_000;
 
     private final RingSink sink;
     private final MemorySegment burst;
@@ -108,11 +112,29 @@ public final class BurstProducer implements AutoCloseable {
             if (failure == null) {
                 byte[] marker = new byte[BurstLayout.HEADER_BYTES];
                 BurstLayout.encodeEnd(MemorySegment.ofArray(marker), sequence);
-                sink.write(ByteBuffer.wrap(marker));
+                writeMarker(ByteBuffer.wrap(marker));
             }
         } catch (IOException e) {
             if (failure == null) {
                 failure = e;
+            }
+        }
+    }
+
+    /**
+     * Writes the marker as room frees up, with {@code tryWrite}: unlike a burst it must not be
+     * dropped (under {@link OverflowPolicy#DROP} a blocking write would discard it whole, and every
+     * burst dropped after the last one received would go uncounted as a gap), and unlike
+     * {@code offer} a wait for room counts no drop. Ends when the marker is in, when {@link #close()}
+     * gives up and closes the sink under it (an IOException), or on interruption.
+     */
+    private void writeMarker(ByteBuffer marker) throws IOException {
+        while (marker.hasRemaining()) {
+            if (sink.tryWrite(marker) == 0) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                LockSupport.parkNanos(this, MARKER_RETRY_NANOS);
             }
         }
     }
@@ -136,8 +158,8 @@ public final class BurstProducer implements AutoCloseable {
      * Stops the engine after the burst in progress, writes an end-of-stream marker (waiting up to
      * {@link #CLOSE_TIMEOUT} for room: it tells the verifier how many bursts were produced, so drops
      * after the last received burst count as gaps too), then closes the sink, so the source sees EOF.
-     * Under {@link OverflowPolicy#DROP} a marker that does not fit is dropped. Idempotent; call it from
-     * one thread.
+     * The marker waits for room under {@link OverflowPolicy#DROP} too: it is not a burst. Idempotent;
+     * call it from one thread.
      */
     @Override
     public void close() {
