@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -55,6 +56,8 @@ public final class BurstProducer implements AutoCloseable {
     private volatile long dropped;
     private volatile IOException failure;
     private boolean closed;
+    /** The periodic bursts; cancelled by {@link #close()} before the end-of-stream marker is queued. */
+    private ScheduledFuture<?> bursts;
 
     private BurstProducer(RingSink sink, int burstBytes) {
         this.sink = sink;
@@ -87,7 +90,7 @@ public final class BurstProducer implements AutoCloseable {
             throw new IllegalArgumentException("interval=" + interval + " is not positive");
         }
         BurstProducer dma = new BurstProducer(sink, burstBytes);
-        dma.engine.scheduleAtFixedRate(dma::fire, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        dma.bursts = dma.engine.scheduleAtFixedRate(dma::fire, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
         return dma;
     }
 
@@ -167,8 +170,12 @@ public final class BurstProducer implements AutoCloseable {
             return;
         }
         closed = true;
+        // cancel first: the engine may run finish the moment it is queued, and a burst due before
+        // shutdown() would then find the sink closed; a burst already running completes first
+        // (one thread), and a cancelled periodic task never runs again
+        bursts.cancel(false);
         engine.execute(this::finish);
-        engine.shutdown();  // cancels the periodic bursts; the queued finish still runs
+        engine.shutdown();
         boolean interrupted = false;
         try {
             if (!engine.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
