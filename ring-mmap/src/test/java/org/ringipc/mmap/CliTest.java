@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,7 +129,11 @@ class CliTest {
     void ctrlCStopsAConsumerThatWaitsForDataAndItStillPrintsItsTelemetry() throws Exception {
         Path ring = dir.resolve("idle");
         ring(dir, "create", ring.toString()).assertOk();
-        Cli consumer = Cli.start(dir, null, null, "consume", ring.toString());
+        // a JVM started with SIGINT ignored keeps it ignored (as a shell does for a background job, so
+        // a build run with `&` passes that on): the child restores the default disposition first
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        command.addAll(ChildJvm.javaCommand(RingCommand.class, "consume", ring.toString()));
+        Cli consumer = Cli.start(new ProcessBuilder(command), dir, null, null);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!"open".equals(ends(ring).get(1).state())) {
             assertTrue(System.nanoTime() < deadline, "the consumer never took the source");
