@@ -12,10 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.ringipc.core.RecordLayout.HEADER_BYTES;
 import static org.ringipc.core.RecordLayout.HEADER_WORD_VH;
-import static org.ringipc.core.RecordLayout.LENGTH_VH;
 import static org.ringipc.core.RecordLayout.TYPE_MESSAGE;
 import static org.ringipc.core.RecordLayout.TYPE_PADDING;
-import static org.ringipc.core.RecordLayout.TYPE_VH;
 import static org.ringipc.core.RecordLayout.headerWord;
 import static org.ringipc.core.RecordLayout.recordBytes;
 
@@ -35,8 +33,10 @@ import static org.ringipc.core.RecordLayout.recordBytes;
  *
  * <p>It shares the byte ring's header ({@link RingLayout}: head, tail, telemetry, end states,
  * waiting flags), its format and attach checks, its waiting ({@link Waiter}), its roles and peer-death
- * detection ({@code Roles}) and its publication protocol: head with release after the data, tail
- * with release after the reads. The identity flags carry {@link RingLayout#FLAG_MESSAGES}, so
+ * detection ({@code Roles}) and its tail with release after the reads. Records are published as in
+ * Agrona: the consumer acquires each record's header word instead of the producer's head, and
+ * zeroes what it read before releasing its tail ({@link RecordLayout} gives the argument). The
+ * identity flags carry {@link RingLayout#FLAG_MESSAGES}, so
  * {@link Ring#attach} refuses a message ring and {@link #attach} refuses a byte ring. The data region
  * holds records laid out by {@link RecordLayout} (Agrona's {@code RecordDescriptor} idea: an 8-byte
  * header of length and type, 8-byte alignment, a padding record at the wrap).
@@ -124,6 +124,8 @@ public final class MessageRing implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(doorbell, "doorbell");
         RingHeader header = Ring.formatHeader(memory, capacity, flags(options));
+        // a zero header word means "no record yet": the caller's memory may hold anything
+        memory.asSlice(RingLayout.HEADER_BYTES, capacity).fill((byte) 0);
         return new MessageRing(null, header, capacity, options, doorbell);
     }
 
@@ -288,6 +290,9 @@ public final class MessageRing implements AutoCloseable {
         private long wanted;
         private int claimIndex = NO_CLAIM;
         private int claimLength;
+        /** The padding record the reserved record needs before the wrap (index, or -1), published with it. */
+        private int paddingIndex = -1;
+        private int paddingLength;
         private boolean consumerDied;
         private long lastPeerPoll = System.nanoTime();
         private volatile boolean closed;
@@ -372,12 +377,25 @@ public final class MessageRing implements AutoCloseable {
             int index = claimIndex;
             claimIndex = NO_CLAIM;
             checkWritable();
+            // the unused end of the claim: a later record's header may land there, and must read 0 until published
+            zero(index + recordBytes(length), recordBytes(claimLength) - recordBytes(length));
             publish(index, length);
         }
 
         @Override
         public void abort() {
-            claimIndex = NO_CLAIM;
+            if (claimIndex != NO_CLAIM) {
+                // whatever the caller wrote into the slice: a later record's header may land there
+                zero(claimIndex + HEADER_BYTES, recordBytes(claimLength) - HEADER_BYTES);
+                claimIndex = NO_CLAIM;
+                paddingIndex = -1;
+            }
+        }
+
+        private void zero(long index, long bytes) {
+            if (bytes > 0) {
+                data.asSlice(index, bytes).fill((byte) 0);
+            }
         }
 
         @Override
@@ -431,20 +449,28 @@ public final class MessageRing implements AutoCloseable {
                 recordStart = head;
                 return index;
             }
-            // release: consistent with every record header, its word is its last store (it is published by head below)
-            HEADER_WORD_VH.setRelease(data, (long) index, headerWord(toEnd - HEADER_BYTES, TYPE_PADDING));
+            // the padding is published with the record (an aborted claim leaves none behind)
+            paddingIndex = index;
+            paddingLength = toEnd - HEADER_BYTES;
             recordStart = head + toEnd;
             return 0;
         }
 
         private void publish(int index, int length) {
-            // release: the payload is written before the header word that vouches for it, so a reader
-            // that trusts a record's length never sees a half-written record
-            HEADER_WORD_VH.setRelease(data, (long) index, headerWord(length, TYPE_MESSAGE));
             long newHead = recordStart + recordBytes(length);
             head = newHead;
-            // release: the record, and any padding before it, is visible before the consumer sees head cover it
+            // release: head (for stats, EOF and the consumer's honesty check) covers the record before
+            // its header word can be seen, so the consumer's position never passes head
             header.setHeadRelease(newHead);
+            // release: the payload is written before the header word that vouches for it; pairs with
+            // the consumer's acquire of the word, so a reader that trusts a length never sees a half-written record
+            HEADER_WORD_VH.setRelease(data, (long) index, headerWord(length, TYPE_MESSAGE));
+            if (paddingIndex >= 0) {
+                // release: the record's word is stored before the padding's, so a consumer that skips the
+                // padding finds the record whole
+                HEADER_WORD_VH.setRelease(data, (long) paddingIndex, headerWord(paddingLength, TYPE_PADDING));
+                paddingIndex = -1;
+            }
             header.addWritesOpaque(1);
             if (wakes) {
                 waiter.wakePeer();
@@ -556,7 +582,7 @@ public final class MessageRing implements AutoCloseable {
             Objects.requireNonNull(handler, "handler");
             checkLimit(limit);
             checkReadable();
-            if (available() == 0) {
+            if (!published()) {
                 return eof() ? -1 : 0;
             }
             return consume(handler, limit);
@@ -581,37 +607,48 @@ public final class MessageRing implements AutoCloseable {
         private int take(MessageHandler handler, int limit, boolean timed, long deadline) throws IOException {
             Objects.requireNonNull(handler, "handler");
             checkReadable();
-            if (available() == 0) {
+            while (true) {
+                if (published()) {
+                    int taken = consume(handler, limit);
+                    if (taken > 0) {
+                        return taken;
+                    }
+                    continue;  // only padding was there: look again at the record after it
+                }
                 int outcome = awaitData(timed, deadline);
                 if (outcome <= 0) {
                     return outcome;
                 }
             }
-            return consume(handler, limit);
         }
 
         /**
-         * Hands up to {@code limit} of the records below the cached head to the handler, then releases
-         * the tail once for the whole batch (also when the handler throws).
+         * Hands up to {@code limit} published records to the handler (at most one lap of the ring),
+         * then zeroes them and releases the tail once for the whole batch (also when the handler throws).
          */
         private int consume(MessageHandler handler, int limit) throws RingCorruptedException {
-            final long end = cachedHead;
-            long position = tail;
+            final long start = tail;
+            long position = start;
             int count = 0;
             try {
-                while (position < end && count < limit) {
+                while (count < limit && position - start < capacity) {
                     final int index = (int) (position & mask);
-                    final int length = (int) LENGTH_VH.get(data, (long) index);
-                    final int type = (int) TYPE_VH.get(data, (long) index);
-                    final long size = checkRecord(index, length, type, end - position);
-                    position += size;
+                    // acquire: pairs with the producer's release of the header word; the payload it
+                    // vouches for is complete. Bytes not yet published read 0: we zeroed them last lap
+                    final long word = (long) HEADER_WORD_VH.getAcquire(data, (long) index);
+                    if (word == 0) {
+                        break;
+                    }
+                    final int length = RecordLayout.lengthOf(word);
+                    final int type = RecordLayout.typeOf(word);
+                    position += checkRecord(index, length, type, capacity - (position - start));
                     if (type == TYPE_MESSAGE) {
                         count++;
                         handler.onMessage(data.asSlice(index + HEADER_BYTES, length).asReadOnly());
                     }
                 }
             } finally {
-                if (position != tail) {
+                if (position != start) {
                     release(position, count);
                 }
             }
@@ -619,7 +656,7 @@ public final class MessageRing implements AutoCloseable {
         }
 
         /** The record's size, after checking that an honest producer could have written its header. */
-        private long checkRecord(int index, int length, int type, long published) throws RingCorruptedException {
+        private long checkRecord(int index, int length, int type, long room) throws RingCorruptedException {
             int toEnd = capacity - index;
             boolean valid = switch (type) {
                 case TYPE_MESSAGE -> length >= 0 && length <= maxMessageLength && recordBytes(length) <= toEnd;
@@ -627,7 +664,7 @@ public final class MessageRing implements AutoCloseable {
                 default -> false;
             };
             long size = valid ? recordBytes(length) : 0;
-            if (!valid || size > published) {
+            if (!valid || size > room) {
                 throw corrupted("record at index " + index + " has length=" + length + " type=" + type,
                         cachedHead, tail);
             }
@@ -635,8 +672,18 @@ public final class MessageRing implements AutoCloseable {
         }
 
         private void release(long newTail, int messages) {
+            long bytes = newTail - tail;
+            int from = (int) (tail & mask);
+            int first = (int) Math.min(bytes, capacity - from);
+            // zero what was read, so that until the producer publishes there, every header word in it
+            // reads 0 next lap (the producer writes there only after the release of tail below)
+            data.asSlice(from, first).fill((byte) 0);
+            if (bytes > first) {
+                data.asSlice(0, bytes - first).fill((byte) 0);
+            }
             tail = newTail;
-            // release: the handler's reads of the batch are complete before the producer may reuse its bytes
+            // release: the handler's reads of the batch, and the zeroing, are complete before the
+            // producer may reuse its bytes; pairs with the producer's acquire of tail
             header.setTailRelease(newTail);
             header.addReadsOpaque(messages);
             if (wakes) {
@@ -644,19 +691,26 @@ public final class MessageRing implements AutoCloseable {
             }
         }
 
-        /** Ring bytes readable now; re-reads the producer's head only when the cached one shows none. */
-        private long available() throws RingCorruptedException {
-            long available = cachedHead - tail;
-            if (available == 0) {
-                // acquire: pairs with the producer's release of head; the records below it are complete
-                long head = header.headAcquire();
-                if (head < cachedHead || !honest(head, tail)) {
-                    throw corrupted("head ran backwards, too far or off a record boundary", head, tail);
-                }
-                cachedHead = head;
-                available = head - tail;
+        /** True when a record is published at the tail; reads the data region only, never the producer's head. */
+        private boolean published() {
+            // acquire: as in consume
+            return (long) HEADER_WORD_VH.getAcquire(data, (long) (tail & mask)) != 0;
+        }
+
+        /**
+         * Checks the producer's head against what an honest producer could have written (it is stored
+         * before the records it covers, so it is never behind our tail); returns false and marks the
+         * ring broken when it is not. Only on slow paths: the fast path never reads head.
+         */
+        private boolean headHonest() {
+            // acquire: pairs with the producer's release of head
+            long head = header.headAcquire();
+            if (head < cachedHead || !honest(head, tail)) {
+                corrupted("head ran backwards, too far or off a record boundary", head, tail);
+                return false;
             }
-            return available;
+            cachedHead = head;
+            return true;
         }
 
         /** True once the producer is gone (closed or dead) and nothing is left to read. */
@@ -664,13 +718,17 @@ public final class MessageRing implements AutoCloseable {
             // acquire: a CLOSED seen here happens-after the producer's last head release, so the
             // re-read of head below sees its final value
             if (header.producerStateAcquire() == RingLayout.STATE_CLOSED || producerDied) {
-                return available() == 0;
+                return !published();
             }
             if (System.nanoTime() - lastPeerPoll >= Waiter.PEER_POLL_NANOS) {
-                // a reader that never waits learns of a dead producer too, at most every poll period
+                // a reader that never waits learns of a dead producer (and a scribbled head) too, at
+                // most every poll period
                 lastPeerPoll = System.nanoTime();
                 pollPeer();
-                return producerDied && available() == 0;
+                if (!headHonest()) {
+                    checkNotCorrupted();
+                }
+                return producerDied && !published();
             }
             return false;
         }
@@ -688,7 +746,7 @@ public final class MessageRing implements AutoCloseable {
                     throw new AsynchronousCloseException();
                 }
                 checkNotCorrupted();
-                if (available() > 0) {
+                if (published()) {
                     return 1;
                 }
                 if (eof()) {
@@ -718,12 +776,10 @@ public final class MessageRing implements AutoCloseable {
             if (closed || producerDied || corruption != null) {
                 return true;
             }
-            long head = header.headAcquire(); // acquire: as in available()
-            if (head < cachedHead || !honest(head, tail)) {
-                corrupted("head ran backwards, too far or off a record boundary", head, tail);
+            if (!headHonest()) {
                 return true;  // the woken caller throws
             }
-            return head != tail || header.producerStateAcquire() == RingLayout.STATE_CLOSED;
+            return published() || header.producerStateAcquire() == RingLayout.STATE_CLOSED;
         }
 
         @Override

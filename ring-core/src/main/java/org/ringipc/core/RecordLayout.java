@@ -27,12 +27,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * at index 0. Because capacity is a power of two of at least 4096, the bytes left before the end are
  * always a non-zero multiple of {@value #ALIGNMENT}, so a padding header always fits.
  *
- * <p>Publication: the producer writes the payload and the type, then the header word (length and
- * type as one {@code long}) with release, then {@code head} with release; the consumer loads
- * {@code head} with acquire and reads the records below it. So a record is complete before any
- * position that covers it is visible, and its header word is its last store. (Agrona's consumer
- * polls the length word instead of the producer's position, which makes it zero the memory it
- * consumed; a head-published ring does not have to.) Records are native byte order.
+ * <p>Publication (Agrona's, so the consumer never reads the producer's position on its fast path):
+ * the producer writes the payload, then {@code head} with release, then the header word (length
+ * and type as one {@code long}) with release, and the header word of a padding record last. The
+ * consumer loads the header word at its position with acquire: 0 means nothing is there yet, any
+ * other value is a whole record. For 0 to mean "not yet", every byte the consumer has read is
+ * zeroed before it releases its position (so a record's header never finds an older lap's bytes
+ * at its index), and a producer that abandons part of a claim zeroes that part. Because head is
+ * stored before the header word, a position the consumer reaches is never past head. Records are
+ * native byte order.
  */
 public final class RecordLayout {
 
@@ -56,7 +59,7 @@ public final class RecordLayout {
     /** Offset of {@code type} in a record header. */
     public static final long TYPE_OFFSET = HEADER.byteOffset(PathElement.groupElement("type"));
 
-    /** The whole header as one aligned {@code long}, coordinates (data, index): stored last, with release. */
+    /** The whole header as one aligned {@code long}, coordinates (data, index): stored last with release, loaded with acquire. */
     static final VarHandle HEADER_WORD_VH = JAVA_LONG.varHandle();
     /** {@code length}, coordinates (data, index of the record). */
     static final VarHandle LENGTH_VH = HEADER.varHandle(PathElement.groupElement("length"));
@@ -84,6 +87,16 @@ public final class RecordLayout {
     /** {@code bytes} rounded up to a multiple of {@value #ALIGNMENT}. */
     static long align(long bytes) {
         return (bytes + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    /** The {@code length} field of a header word read whole through {@link #HEADER_WORD_VH}. */
+    static int lengthOf(long word) {
+        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? (int) word : (int) (word >>> 32);
+    }
+
+    /** The {@code type} field of a header word read whole through {@link #HEADER_WORD_VH}. */
+    static int typeOf(long word) {
+        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? (int) (word >>> 32) : (int) word;
     }
 
     /**

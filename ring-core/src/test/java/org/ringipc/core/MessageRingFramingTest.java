@@ -44,6 +44,13 @@ class MessageRingFramingTest {
         return got;
     }
 
+    /** Two records through the ring, so the next record starts 64 bytes before the end of the data region. */
+    private static void leave64BytesBeforeTheEnd(MessageSink sink, MessageSource source) throws IOException {
+        sink.write(MemorySegment.ofArray(new byte[MAX]));
+        sink.write(MemorySegment.ofArray(new byte[MAX - 64]));
+        pollAll(source);
+    }
+
     @Test
     void largestMessageIsHalfTheRingLessAnEightByteHeader() {
         try (MessageRing ring = MessageRing.allocate(CAPACITY)) {
@@ -221,13 +228,84 @@ class MessageRingFramingTest {
     }
 
     @Test
+    void theUnusedEndOfAShortCommitReadsAsNothingWhereTheNextRecordsGo() throws IOException {
+        // the consumer trusts any non-zero header word: the claim's unpublished bytes must not look like one
+        try (MessageRing ring = MessageRing.allocate(CAPACITY)) {
+            MessageSink sink = ring.sink();
+            MessageSource source = ring.source();
+            sink.claim(MAX).fill((byte) 0x55);
+            sink.commit(3);
+            sink.write(MemorySegment.ofArray(payload(2, 5)));
+            sink.write(MemorySegment.ofArray(payload(3, 0)));
+            List<byte[]> got = pollAll(source);
+            assertEquals(3, got.size());
+            assertArrayEquals(new byte[] {0x55, 0x55, 0x55}, got.get(0));
+            assertArrayEquals(payload(2, 5), got.get(1));
+            assertEquals(0, got.get(2).length);
+            assertEquals(0, source.poll(m -> { }, 1));
+        }
+    }
+
+    @Test
+    void anAbortedClaimBehindTheWrapLeavesNoPaddingForTheConsumerToFollow() throws IOException {
+        try (MessageRing ring = MessageRing.allocate(CAPACITY)) {
+            MessageSink sink = ring.sink();
+            MessageSource source = ring.source();
+            leave64BytesBeforeTheEnd(sink, source);
+            sink.claim(100).fill((byte) 7);  // 64 bytes left before the end: would need padding
+            sink.abort();
+            sink.write(MemorySegment.ofArray(payload(4, 40)));  // fits before the end: no padding
+            sink.write(MemorySegment.ofArray(payload(5, 100))); // does not: padding, then index 0
+            List<byte[]> got = pollAll(source);
+            assertEquals(2, got.size());
+            assertArrayEquals(payload(4, 40), got.get(0));
+            assertArrayEquals(payload(5, 100), got.get(1));
+            RingStats stats = ring.stats();
+            assertEquals(stats.bytesWritten(), stats.bytesRead());
+            assertEquals(0, stats.used());
+        }
+    }
+
+    @Test
+    void aBatchOverAFullRingTakesEachRecordOnceAndStopsAfterOneLap() throws IOException {
+        try (MessageRing ring = MessageRing.allocate(CAPACITY)) {
+            MessageSink sink = ring.sink();
+            MessageSource source = ring.source();
+            sink.write(MemorySegment.ofArray(new byte[24]));
+            pollAll(source);  // start at index 32, so the full ring wraps and its last record ends where the first begins
+            int offered = 0;
+            while (sink.offer(MemorySegment.ofArray(payload(offered, 24)))) {
+                offered++;
+            }
+            assertEquals(CAPACITY, ring.stats().used(), "32-byte records fill the ring exactly");
+            List<byte[]> got = new ArrayList<>();
+            assertEquals(offered, source.poll(m -> got.add(m.toArray(ValueLayout.JAVA_BYTE)), Integer.MAX_VALUE));
+            for (int i = 0; i < offered; i++) {
+                assertArrayEquals(payload(i, 24), got.get(i), "message " + i);
+            }
+            assertEquals(0, source.poll(m -> { }, Integer.MAX_VALUE));
+        }
+    }
+
+    @Test
+    void formatOverMemoryFullOfGarbageGivesAnEmptyRing() throws IOException {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(MessageRing.requiredBytes(CAPACITY), 8).fill((byte) 0x5A);
+            try (MessageRing ring = MessageRing.format(memory, CAPACITY)) {
+                MessageSource source = ring.source();
+                assertEquals(0, source.poll(m -> { }, 1));
+                ring.sink().write(MemorySegment.ofArray(payload(1, 12)));
+                assertArrayEquals(payload(1, 12), pollAll(source).get(0));
+            }
+        }
+    }
+
+    @Test
     void claimedSliceBehindWrapPaddingStartsTheDataRegion() throws IOException {
         try (MessageRing ring = MessageRing.allocate(CAPACITY)) {
             MessageSink sink = ring.sink();
             MessageSource source = ring.source();
-            sink.write(MemorySegment.ofArray(new byte[MAX]));
-            sink.write(MemorySegment.ofArray(new byte[MAX - 64]));
-            pollAll(source);
+            leave64BytesBeforeTheEnd(sink, source);
             MemorySegment slot = sink.claim(100);  // 64 bytes left before the end: padding, then index 0
             MemorySegment.copy(MemorySegment.ofArray(payload(5, 100)), 0, slot, 0, 100);
             sink.commit();

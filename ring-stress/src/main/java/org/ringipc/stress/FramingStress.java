@@ -26,10 +26,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import static org.ringipc.stress.StressRings.*;
 
 /**
- * The framed-record protocol of {@link MessageRing}: the producer writes the payload, then the
- * record's header word, then {@code head} with release; the consumer loads {@code head} with
- * acquire and hands out only records below it. A record is never seen half-written, including
- * the one that follows the padding record at the wrap point.
+ * The framed-record protocol of {@link MessageRing}: the producer writes the payload, then
+ * {@code head}, then the record's header word with release (a wrap's padding word after it); the
+ * consumer loads the header word at its position with acquire and hands out the record only when
+ * the word is not 0. The consumer zeroes what it read before it releases its tail, so a record's
+ * header never finds an older lap's bytes. A record is never seen half-written, including the one
+ * that follows the padding record at the wrap point, and a record of the last lap is never seen
+ * twice.
  *
  * <p>Results: messages polled, then per message its length and the outcome code of its first
  * eight payload bytes (see {@link PublicationStress}).
@@ -41,10 +44,15 @@ public final class FramingStress {
     private FramingStress() {
     }
 
+    /** An empty message ring in memory of its own. */
+    static MessageRing formatted() {
+        MemorySegment memory = Arena.ofAuto().allocate(MessageRing.requiredBytes(CAPACITY), 128);
+        return MessageRing.format(memory, CAPACITY, RingOptions.defaults(), Doorbell.parking());
+    }
+
     /** A message ring whose next record of more than 8 payload bytes needs padding before the wrap. */
     static MessageRing nearWrapMessages() {
-        MemorySegment memory = Arena.ofAuto().allocate(MessageRing.requiredBytes(CAPACITY), 128);
-        MessageRing ring = MessageRing.format(memory, CAPACITY, RingOptions.defaults(), Doorbell.parking());
+        MessageRing ring = formatted();
         // two records of 8 + 2032 bytes leave 16 bytes before the end of the data region
         MemorySegment filler = Arena.ofAuto().allocate(2032).fill(STALE);
         try (MessageSink sink = ring.sink(); MessageSource source = ring.source()) {
@@ -125,6 +133,50 @@ public final class FramingStress {
                 } else {
                     r.r4 = seen(message.get(BE, 0));
                 }
+            }, 4));
+        }
+    }
+
+    /** A message ring holding two unread records of 2040 bytes, full, laid from index 0. */
+    static MessageRing fullOfTwoRecords() {
+        MessageRing ring = formatted();
+        MemorySegment filler = Arena.ofAuto().allocate(CAPACITY / 2 - 8).fill(STALE);
+        try (MessageSink sink = ring.sink()) {
+            if (!sink.offer(filler) || !sink.offer(filler)) {
+                throw new IllegalStateException("could not fill the message ring");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ring;
+    }
+
+    @JCStressTest
+    @Description("a full ring: poll of both records against a write of the next over the first one's bytes; the old header is never seen again")
+    @Outcome(id = "2, 0, 0, 0", expect = ACCEPTABLE, desc = "the second poll came before the new record")
+    @Outcome(id = "2, 1, 12, 1", expect = ACCEPTABLE, desc = "the new record, whole")
+    @Outcome(id = ".*", expect = FORBIDDEN, desc = "an old lap's record again (2040 bytes), or a torn or stale new one")
+    @State
+    public static class NextLapNeverShowsTheOldRecord {
+        private final MessageRing ring = fullOfTwoRecords();
+        private final MessageSink sink = ring.sink();
+        private final MessageSource source = ring.source();
+        private final MemorySegment out = message(VALUE, 12);
+
+        @Actor
+        public void producer() {
+            io(() -> {
+                sink.write(out);  // blocks until the consumer's first poll frees the ring
+                return 1;
+            });
+        }
+
+        @Actor
+        public void consumer(IIII_Result r) {
+            r.r1 = (int) io(() -> source.poll(message -> { }, 2));
+            r.r2 = (int) io(() -> source.poll(message -> {
+                r.r3 = (int) message.byteSize();
+                r.r4 = seen(message.get(BE, 0));
             }, 4));
         }
     }
