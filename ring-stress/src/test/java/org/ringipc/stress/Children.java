@@ -16,6 +16,18 @@ final class Children {
 
     static final Path WORK = Path.of(System.getProperty("stress.workdir", "target/stress-work"));
 
+    /**
+     * A path in {@link #WORK} with nothing at it: an earlier run's file (say, one a test left
+     * scribbled, which create refuses to replace) is deleted, so a second {@code mvn verify} without
+     * {@code clean} passes too.
+     */
+    static Path freshPath(String name) throws IOException {
+        Files.createDirectories(WORK);
+        Path path = WORK.resolve(name);
+        Files.deleteIfExists(path);
+        return path;
+    }
+
     private Children() {
     }
 

@@ -31,8 +31,7 @@ import static org.ringipc.stress.Children.num;
 class FaultInjectionTest {
 
     private static Path freshRing(String name, int capacity) throws IOException {
-        Files.createDirectories(Children.WORK);
-        Path file = Children.WORK.resolve(name);
+        Path file = Children.freshPath(name);
         SharedRing.create(file, capacity).close();
         return file;
     }

@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
@@ -124,8 +123,7 @@ class HostilePeerProcessTest {
     }
 
     private static Path file(String name) throws IOException {
-        Files.createDirectories(Children.WORK);
-        return Children.WORK.resolve(name);
+        return Children.freshPath(name);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -30,8 +30,7 @@ class SoakTest {
 
     @Test
     void writerAndReaderProcessesStreamRecordsWithNothingLostDuplicatedOrCorrupt() throws Exception {
-        Path file = Children.WORK.resolve("soak.ring");
-        java.nio.file.Files.createDirectories(Children.WORK);
+        Path file = Children.freshPath("soak.ring");
         SharedRing.create(file, 1 << 16).close();
         Children.Child reader = Children.start("soak-reader", "read", file.toString());
         reader.awaitLine("READER ready", 30);
@@ -57,8 +56,7 @@ class SoakTest {
 
     @Test
     void dmaProducerAgainstASlowConsumerAccountsForEveryBurst() throws Exception {
-        Path file = Children.WORK.resolve("overflow.ring");
-        java.nio.file.Files.createDirectories(Children.WORK);
+        Path file = Children.freshPath("overflow.ring");
         SharedRing.create(file, 4096, RingOptions.defaults()
                 .withWaitStrategy(WaitStrategy.BLOCK).withOverflowPolicy(OverflowPolicy.DROP)).close();
         Children.Child consumer = Children.start("overflow-consumer", "consume", file.toString(), "20");
