@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -276,13 +274,11 @@ public final class MessageRing implements AutoCloseable {
     }
 
     /** The producer end. Thread-confined state lives in plain fields: only its thread touches them. */
-    private final class Producer implements MessageSink, Waiter.Condition {
+    private final class Producer extends RingEnd implements MessageSink {
 
         private static final int NO_CLAIM = -1;
 
-        private final Waiter waiter = new Waiter(options.waitStrategy(), doorbell, Doorbell.Side.PRODUCER, header);
         private final boolean drop = options.overflowPolicy() == OverflowPolicy.DROP;
-        private final boolean wakes = waiter.peerMaySleep();
         private long head = header.headPlain();
         private long cachedTail = header.tailAcquire();
         /** Position of the reserved record: head, or the start of the data region after wrap padding. */
@@ -293,9 +289,10 @@ public final class MessageRing implements AutoCloseable {
         /** The padding record the reserved record needs before the wrap (index, or -1), published with it. */
         private int paddingIndex = -1;
         private int paddingLength;
-        private boolean consumerDied;
-        private long lastPeerPoll = System.nanoTime();
-        private volatile boolean closed;
+
+        Producer() {
+            super(MessageRing.this, MessageRing.this.header, Doorbell.Side.PRODUCER, options, doorbell);
+        }
 
         @Override
         public boolean offer(MemorySegment msg) throws IOException {
@@ -489,10 +486,9 @@ public final class MessageRing implements AutoCloseable {
                 }
                 cachedTail = tail;
                 free = capacity - (head - tail);
-                if (free < wanted && System.nanoTime() - lastPeerPoll >= Waiter.PEER_POLL_NANOS) {
+                if (free < wanted) {
                     // a caller that never waits learns of a dead consumer too, at most every poll period
-                    lastPeerPoll = System.nanoTime();
-                    pollPeer();
+                    pollPeerPeriodically();
                 }
             }
             return free;
@@ -504,8 +500,8 @@ public final class MessageRing implements AutoCloseable {
             }
             checkNotCorrupted();
             // acquire: the consumer's CLOSED is seen together with everything before it
-            if (header.consumerStateAcquire() == RingLayout.STATE_CLOSED || consumerDied) {
-                throw new IOException(consumerDied
+            if (header.consumerStateAcquire() == RingLayout.STATE_CLOSED || peerDied) {
+                throw new IOException(peerDied
                         ? "broken pipe: the consumer process died"
                         : "broken pipe: the source end of the message ring is closed");
             }
@@ -513,21 +509,14 @@ public final class MessageRing implements AutoCloseable {
 
         private void awaitRoom(long bytes) throws IOException {
             wanted = bytes;
-            consumerDied = Roles.peerDied(header, Doorbell.Side.CONSUMER, consumerDied, false);
-            int outcome = waiter.await(this, false, 0);
-            if (outcome == Waiter.INTERRUPTED) {
-                close();
-                throw new ClosedByInterruptException();
-            }
-            if (closed) {
-                throw new AsynchronousCloseException();
-            }
+            refreshPeer();
+            await(false, 0);
             checkWritable();
         }
 
         @Override
         public boolean ready() {
-            if (closed || consumerDied || corruption != null
+            if (closed || peerDied || corruption != null
                     || header.consumerStateAcquire() == RingLayout.STATE_CLOSED) {
                 return true;
             }
@@ -540,42 +529,22 @@ public final class MessageRing implements AutoCloseable {
         }
 
         @Override
-        public void pollPeer() {
-            consumerDied = Roles.peerDied(header, Doorbell.Side.CONSUMER, consumerDied, true);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed;
-        }
-
-        @Override
-        public void close() {
-            synchronized (MessageRing.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                Roles.release(header, Doorbell.Side.PRODUCER);
-                if (producer == this) {
-                    producer = null;
-                }
+        void forget() {
+            if (producer == this) {
+                producer = null;
             }
-            waiter.wakePeer();
-            waiter.wakeSelf();
         }
     }
 
     /** The consumer end. Thread-confined state lives in plain fields: only its thread touches them. */
-    private final class Consumer implements MessageSource, Waiter.Condition {
+    private final class Consumer extends RingEnd implements MessageSource {
 
-        private final Waiter waiter = new Waiter(options.waitStrategy(), doorbell, Doorbell.Side.CONSUMER, header);
-        private final boolean wakes = waiter.peerMaySleep();
         private long tail = header.tailPlain();
         private long cachedHead = header.headAcquire();
-        private boolean producerDied;
-        private long lastPeerPoll = System.nanoTime();
-        private volatile boolean closed;
+
+        Consumer() {
+            super(MessageRing.this, MessageRing.this.header, Doorbell.Side.CONSUMER, options, doorbell);
+        }
 
         @Override
         public int poll(MessageHandler handler, int limit) throws IOException {
@@ -717,34 +686,25 @@ public final class MessageRing implements AutoCloseable {
         private boolean eof() throws RingCorruptedException {
             // acquire: a CLOSED seen here happens-after the producer's last head release, so the
             // re-read of head below sees its final value
-            if (header.producerStateAcquire() == RingLayout.STATE_CLOSED || producerDied) {
+            if (header.producerStateAcquire() == RingLayout.STATE_CLOSED || peerDied) {
                 return !published();
             }
-            if (System.nanoTime() - lastPeerPoll >= Waiter.PEER_POLL_NANOS) {
-                // a reader that never waits learns of a dead producer (and a scribbled head) too, at
-                // most every poll period
-                lastPeerPoll = System.nanoTime();
-                pollPeer();
-                if (!headHonest()) {
-                    checkNotCorrupted();
-                }
-                return producerDied && !published();
+            // a reader that never waits learns of a dead producer (and a scribbled head) too, at
+            // most every poll period
+            if (!pollPeerPeriodically()) {
+                return false;
             }
-            return false;
+            if (!headHonest()) {
+                checkNotCorrupted();
+            }
+            return peerDied && !published();
         }
 
         /** Waits for data: 1 when records are there, -1 at EOF, 0 on timeout. */
         private int awaitData(boolean timed, long deadline) throws IOException {
-            producerDied = Roles.peerDied(header, Doorbell.Side.PRODUCER, producerDied, false);
+            refreshPeer();
             while (true) {
-                int outcome = waiter.await(this, timed, deadline);
-                if (outcome == Waiter.INTERRUPTED) {
-                    close();
-                    throw new ClosedByInterruptException();
-                }
-                if (closed) {
-                    throw new AsynchronousCloseException();
-                }
+                int outcome = await(timed, deadline);
                 checkNotCorrupted();
                 if (published()) {
                     return 1;
@@ -773,7 +733,7 @@ public final class MessageRing implements AutoCloseable {
 
         @Override
         public boolean ready() {
-            if (closed || producerDied || corruption != null) {
+            if (closed || peerDied || corruption != null) {
                 return true;
             }
             if (!headHonest()) {
@@ -783,29 +743,10 @@ public final class MessageRing implements AutoCloseable {
         }
 
         @Override
-        public void pollPeer() {
-            producerDied = Roles.peerDied(header, Doorbell.Side.PRODUCER, producerDied, true);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed;
-        }
-
-        @Override
-        public void close() {
-            synchronized (MessageRing.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                Roles.release(header, Doorbell.Side.CONSUMER);
-                if (consumer == this) {
-                    consumer = null;
-                }
+        void forget() {
+            if (consumer == this) {
+                consumer = null;
             }
-            waiter.wakePeer();
-            waiter.wakeSelf();
         }
     }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -339,18 +337,17 @@ public final class Ring implements AutoCloseable {
     }
 
     /** The producer end. Thread-confined state lives in plain fields: only its thread touches them. */
-    private final class Producer implements RingSink, Waiter.Condition {
+    private final class Producer extends RingEnd implements RingSink {
 
-        private final Waiter waiter = new Waiter(options.waitStrategy(), doorbell, Doorbell.Side.PRODUCER, header);
         private final boolean drop = options.overflowPolicy() == OverflowPolicy.DROP;
-        private final boolean wakes = waiter.peerMaySleep();
         private long head = header.headPlain();
         private long cachedTail = header.tailAcquire();
         private long wanted;
         private int claimed;
-        private boolean consumerDied;
-        private long lastPeerPoll = System.nanoTime();
-        private volatile boolean closed;
+
+        Producer() {
+            super(Ring.this, Ring.this.header, Doorbell.Side.PRODUCER, options, doorbell);
+        }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
@@ -504,19 +501,11 @@ public final class Ring implements AutoCloseable {
                 cachedTail = tail;
                 free = capacity - (head - tail);
                 if (free < wanted) {
-                    pollPeerNow();
+                    // a non-blocking caller that finds no room learns of a dead consumer too
+                    pollPeerPeriodically();
                 }
             }
             return free;
-        }
-
-        /** A non-blocking caller that finds no room learns of a dead consumer too, at most every poll period. */
-        private void pollPeerNow() {
-            long now = System.nanoTime();
-            if (now - lastPeerPoll >= Waiter.PEER_POLL_NANOS) {
-                lastPeerPoll = now;
-                pollPeer();
-            }
         }
 
         private void put(ByteBuffer src, int n) {
@@ -566,34 +555,27 @@ public final class Ring implements AutoCloseable {
             }
             checkNotCorrupted();
             // acquire: the consumer's CLOSED is seen together with everything before it
-            if (header.consumerStateAcquire() == RingLayout.STATE_CLOSED || consumerDied) {
+            if (header.consumerStateAcquire() == RingLayout.STATE_CLOSED || peerDied) {
                 throw brokenPipe();
             }
         }
 
         private IOException brokenPipe() {
-            return new IOException(consumerDied
+            return new IOException(peerDied
                     ? "broken pipe: the consumer process died"
                     : "broken pipe: the source end of the ring is closed");
         }
 
         private void awaitRoom(long bytes) throws IOException {
             wanted = bytes;
-            consumerDied = Roles.peerDied(header, Doorbell.Side.CONSUMER, consumerDied, false);
-            int outcome = waiter.await(this, false, 0);
-            if (outcome == Waiter.INTERRUPTED) {
-                close();
-                throw new ClosedByInterruptException();
-            }
-            if (closed) {
-                throw new AsynchronousCloseException();
-            }
+            refreshPeer();
+            await(false, 0);
             checkWritable();
         }
 
         @Override
         public boolean ready() {
-            if (closed || consumerDied || corruption != null
+            if (closed || peerDied || corruption != null
                     || header.consumerStateAcquire() == RingLayout.STATE_CLOSED) {
                 return true;
             }
@@ -606,42 +588,22 @@ public final class Ring implements AutoCloseable {
         }
 
         @Override
-        public void pollPeer() {
-            consumerDied = Roles.peerDied(header, Doorbell.Side.CONSUMER, consumerDied, true);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed;
-        }
-
-        @Override
-        public void close() {
-            synchronized (Ring.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                Roles.release(header, Doorbell.Side.PRODUCER);
-                if (producer == this) {
-                    producer = null;
-                }
+        void forget() {
+            if (producer == this) {
+                producer = null;
             }
-            waiter.wakePeer();
-            waiter.wakeSelf();
         }
     }
 
     /** The consumer end. Thread-confined state lives in plain fields: only its thread touches them. */
-    private final class Consumer implements RingSource, Waiter.Condition {
+    private final class Consumer extends RingEnd implements RingSource {
 
-        private final Waiter waiter = new Waiter(options.waitStrategy(), doorbell, Doorbell.Side.CONSUMER, header);
-        private final boolean wakes = waiter.peerMaySleep();
         private long tail = header.tailPlain();
         private long cachedHead = header.headAcquire();
-        private boolean producerDied;
-        private long lastPeerPoll = System.nanoTime();
-        private volatile boolean closed;
+
+        Consumer() {
+            super(Ring.this, Ring.this.header, Doorbell.Side.CONSUMER, options, doorbell);
+        }
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
@@ -768,31 +730,18 @@ public final class Ring implements AutoCloseable {
         private boolean eof() throws RingCorruptedException {
             // acquire: a CLOSED seen here happens-after the producer's last head release, so the
             // re-read of head below sees its final value
-            if (header.producerStateAcquire() == RingLayout.STATE_CLOSED || producerDied) {
+            if (header.producerStateAcquire() == RingLayout.STATE_CLOSED || peerDied) {
                 return available() == 0;
             }
-            long now = System.nanoTime();
-            if (now - lastPeerPoll >= Waiter.PEER_POLL_NANOS) {
-                // a non-blocking reader learns of a dead producer too, at most every poll period
-                lastPeerPoll = now;
-                pollPeer();
-                return producerDied && available() == 0;
-            }
-            return false;
+            // a non-blocking reader learns of a dead producer too, at most every poll period
+            return pollPeerPeriodically() && peerDied && available() == 0;
         }
 
         /** Waits for data: the bytes available, -1 at EOF, 0 on timeout. */
         private long awaitData(boolean timed, long deadline) throws IOException {
-            producerDied = Roles.peerDied(header, Doorbell.Side.PRODUCER, producerDied, false);
+            refreshPeer();
             while (true) {
-                int outcome = waiter.await(this, timed, deadline);
-                if (outcome == Waiter.INTERRUPTED) {
-                    close();
-                    throw new ClosedByInterruptException();
-                }
-                if (closed) {
-                    throw new AsynchronousCloseException();
-                }
+                int outcome = await(timed, deadline);
                 checkNotCorrupted();
                 long available = available();
                 if (available > 0) {
@@ -817,7 +766,7 @@ public final class Ring implements AutoCloseable {
         @Override
         public boolean ready() {
             // acquire: as in available()
-            if (closed || producerDied || corruption != null) {
+            if (closed || peerDied || corruption != null) {
                 return true;
             }
             long head = header.headAcquire(); // acquire: as in available()
@@ -829,29 +778,10 @@ public final class Ring implements AutoCloseable {
         }
 
         @Override
-        public void pollPeer() {
-            producerDied = Roles.peerDied(header, Doorbell.Side.PRODUCER, producerDied, true);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed;
-        }
-
-        @Override
-        public void close() {
-            synchronized (Ring.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                Roles.release(header, Doorbell.Side.CONSUMER);
-                if (consumer == this) {
-                    consumer = null;
-                }
+        void forget() {
+            if (consumer == this) {
+                consumer = null;
             }
-            waiter.wakePeer();
-            waiter.wakeSelf();
         }
     }
 }
