@@ -9,6 +9,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,7 +46,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       as the kernel's {@code wake_up_interruptible} wakes every non-exclusive sleeper.</li>
  * </ul>
  *
- * <p>Blocking calls wait on a condition regardless of any {@link WaitStrategy}; interruption ends them
+ * <p>{@link OverflowPolicy#DROP} ({@link #allocate(int, RingOptions)}) applies as in {@link Ring}: a
+ * {@code write} that does not fit whole is discarded and counted as a drop, and never waits.
+ * Blocking calls wait on a condition regardless of any {@link WaitStrategy}; interruption ends them
  * with {@link ClosedByInterruptException} and closes that end (bytes of a large write already copied
  * stay written), and a close of that end or of the ring by another thread ends them with
  * {@link AsynchronousCloseException}. A {@link RingSink#claim} holds the lock until its
@@ -62,6 +65,8 @@ public final class LockedRing implements AutoCloseable {
     private final MemorySegment data;
     private final int capacity;
     private final int mask;
+    private final RingOptions options;
+    private final boolean drop;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final Condition notEmpty = lock.newCondition();
@@ -82,9 +87,11 @@ public final class LockedRing implements AutoCloseable {
     private long producerSleeps;
     private long consumerSleeps;
 
-    private LockedRing(int capacity) {
+    private LockedRing(int capacity, RingOptions options) {
         this.capacity = capacity;
         this.mask = capacity - 1;
+        this.options = options;
+        this.drop = options.overflowPolicy() == OverflowPolicy.DROP;
         this.arena = Arena.ofShared();
         this.data = arena.allocate(capacity, RingLayout.BLOCK_BYTES);
     }
@@ -96,7 +103,23 @@ public final class LockedRing implements AutoCloseable {
      * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
      */
     public static LockedRing allocate(int capacity) {
-        return new LockedRing(RingLayout.checkCapacity(capacity));
+        return allocate(capacity, RingOptions.defaults());
+    }
+
+    /**
+     * A locked ring of {@code capacity} bytes with {@code options}: its overflow policy applies, its
+     * wait strategy does not (every wait is on the lock's conditions).
+     *
+     * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
+     */
+    public static LockedRing allocate(int capacity, RingOptions options) {
+        Objects.requireNonNull(options, "options");
+        return new LockedRing(RingLayout.checkCapacity(capacity), options);
+    }
+
+    /** The options given to {@link #allocate(int, RingOptions)}. */
+    public RingOptions options() {
+        return options;
     }
 
     /**
@@ -225,19 +248,35 @@ public final class LockedRing implements AutoCloseable {
     /** A producer end; every method takes the ring's lock, so any number of threads may share it. */
     private final class Sink extends End implements RingSink {
 
+        /** What the inner write returns for a write that DROP discarded. */
+        private static final long DROPPED = -1;
+
+        /** Counts a write or offer that did not fit; the caller holds the lock. */
+        private void dropped(long len) {
+            drops++;
+            bytesDropped += len;
+            RingEvents.Drop event = new RingEvents.Drop();
+            if (event.shouldCommit()) {
+                event.bytes = len;
+                event.capacity = capacity;
+                event.commit();
+            }
+        }
+
         /** Bytes of the pending claim, or -1 when none (the claiming thread then holds the lock). */
         private int claimed = -1;
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            int n = (int) write(MemorySegment.ofBuffer(src), true);
-            src.position(src.position() + n);
-            return n;
+            long n = write(MemorySegment.ofBuffer(src), true);
+            // a dropped write is consumed whole, as Ring's is
+            src.position(n == DROPPED ? src.limit() : src.position() + (int) n);
+            return (int) Math.max(n, 0);
         }
 
         @Override
         public long write(MemorySegment src) throws IOException {
-            return write(src, true);
+            return Math.max(write(src, true), 0);
         }
 
         @Override
@@ -252,6 +291,7 @@ public final class LockedRing implements AutoCloseable {
             return write(src, false);
         }
 
+        /** Bytes written, or {@link #DROPPED} when a blocking write did not fit under DROP. */
         private long write(MemorySegment src, boolean wait) throws IOException {
             final long len = src.byteSize();
             lock.lock();
@@ -259,6 +299,10 @@ public final class LockedRing implements AutoCloseable {
                 checkWritable();
                 if (len == 0) {
                     return 0;
+                }
+                if (wait && drop && free() < len) {
+                    dropped(len);
+                    return DROPPED;
                 }
                 long done = 0;
                 if (len <= PIPE_BUF) {
@@ -300,14 +344,7 @@ public final class LockedRing implements AutoCloseable {
             try {
                 checkWritable();
                 if (free() < len) {
-                    drops++;
-                    bytesDropped += len;
-                    RingEvents.Drop event = new RingEvents.Drop();
-                    if (event.shouldCommit()) {
-                        event.bytes = len;
-                        event.capacity = capacity;
-                        event.commit();
-                    }
+                    dropped(len);
                     return false;
                 }
                 if (len > 0) {

@@ -217,6 +217,29 @@ class LockedRingTest {
     }
 
     @Test
+    void underDropAWriteThatDoesNotFitIsDiscardedWholeAndCountedWithoutWaiting() throws IOException {
+        try (LockedRing ring = LockedRing.allocate(4096, RingOptions.defaults().withOverflowPolicy(OverflowPolicy.DROP))) {
+            assertEquals(OverflowPolicy.DROP, ring.options().overflowPolicy());
+            RingSink sink = ring.sink();
+            RingSource source = ring.source();
+            assertEquals(4000, sink.write(ByteBuffer.wrap(new byte[4000])));
+            ByteBuffer late = ByteBuffer.wrap(new byte[200]);
+            assertEquals(0, sink.write(late), "no room for 200: dropped at once, no wait");
+            assertFalse(late.hasRemaining(), "a dropped buffer is consumed, as Ring's is");
+            assertEquals(0, sink.write(MemorySegment.ofArray(new byte[97])));
+            assertEquals(96, sink.write(ByteBuffer.wrap(new byte[96])), "what fits exactly still goes in");
+            RingStats stats = ring.stats();
+            assertEquals(2, stats.drops());
+            assertEquals(297, stats.bytesDropped());
+            assertEquals(4096, stats.used());
+            assertEquals(4096, source.read(ByteBuffer.allocate(8192)));
+            assertEquals(0, sink.write(MemorySegment.ofArray(new byte[5000])), "larger than the ring: dropped, not streamed");
+            assertEquals(3, ring.stats().drops());
+            assertEquals(0, ring.stats().used());
+        }
+    }
+
+    @Test
     void aWriteLargerThanTheRingStreamsThroughToAReader() throws Exception {
         try (LockedRing ring = LockedRing.allocate(CAPACITY)) {
             RingSink sink = ring.sink();
