@@ -15,10 +15,11 @@ public enum WaitStrategy {
     /** Spin, yield, then park for growing intervals (1 µs .. 1 ms) between polls; no wake-up needed. */
     BACKOFF,
     /**
-     * Spin briefly (about 20 µs), then sleep until the peer wakes it, the way a pipe sleeps: the
-     * sleeper announces itself with a flag, re-checks, then parks (in-process) or futex-waits
-     * (across processes); a waker pays for the wake-up only when that flag is set. Uses no CPU
-     * while asleep.
+     * Spin briefly (about 20 µs), yield until about 60 µs, then sleep until the peer wakes it, the
+     * way a pipe sleeps: the sleeper announces itself with a flag, re-checks, then parks (in-process)
+     * or futex-waits (across processes); a waker pays for the wake-up only when that flag is set.
+     * Uses no CPU while asleep. The first wait after a thread woke its peer, or was woken, skips the
+     * spin: the woken thread often runs on the waker's CPU.
      */
     BLOCK
 }
