@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "stat", description = {
         "Print capacity, used, free, every counter, and who holds each end.",
         "With --watch: one line per interval with rates (MB/s written and read, writes/s, reads/s,"
-                + " drops/s, used bytes, sleeps/s of each end), a header every 20 lines, until Ctrl+C or --count lines."})
+                + " drops/s, used bytes, sleeps/s of each end), a header every 20 lines, until Ctrl+C or --count lines.",
+        "A ring file replaced under --watch (e.g. by 'ring create --force') is followed, with a note on stderr."})
 final class StatCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring file.")
@@ -56,7 +57,7 @@ final class StatCommand implements Callable<Integer> {
         try (SharedRing ring = SharedRing.open(file)) {
             if (watch != null) {
                 try (StopSignal signal = StopSignal.install()) {
-                    new StatWatch(ring, watch, count == null ? Long.MAX_VALUE : count, json, out).run(signal);
+                    new StatWatch(ring, watch, count == null ? Long.MAX_VALUE : count, json, out, spec.commandLine().getErr()).run(signal);
                 }
                 return 0;
             }

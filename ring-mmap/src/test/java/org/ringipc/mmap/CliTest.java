@@ -161,6 +161,43 @@ class CliTest {
         }
     }
 
+    @Test
+    void statWatchFollowsARingFileReplacedUnderIt() throws Exception {
+        Path ring = dir.resolve("replaced");
+        ring(dir, "create", ring.toString()).assertOk();
+        Path lines = dir.resolve("watch-lines.json");
+        Cli watch = Cli.start(dir, null, lines, "stat", ring.toString(), "--watch", "100ms", "--json");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (completeLines(lines).size() < 2) {
+            assertTrue(System.nanoTime() < deadline, "the watch printed no lines");
+            Thread.sleep(50);
+        }
+        ring(dir, "create", "--force", ring.toString()).assertOk();  // a new file renamed over the old one
+        Path input = Files.createTempFile(dir, "in-", ".bin");
+        Files.write(input, new byte[1000]);
+        Cli.start(dir, input, null, "write", ring.toString()).finish().assertOk();  // 1000 bytes nobody reads
+        List<Long> used;
+        do {
+            assertTrue(System.nanoTime() < deadline, "the watch never showed the new ring's 1000 bytes");
+            Thread.sleep(100);
+            used = completeLines(lines).stream().map(line -> (Long) Json.parse(line).get("used")).toList();
+        } while (!used.contains(1000L));
+        watch.process.destroy();  // SIGTERM ends the watch
+        Result r = watch.finish();
+        assertEquals(0L, used.get(0), "the first ring is empty");
+        assertEquals(1000L, used.get(used.size() - 1), "the watch stays on the new ring: " + used);
+        assertTrue(r.err().contains(ring + " was replaced; watching the new ring"), r.err());
+    }
+
+    /** The lines a running command has finished writing to {@code file} (not one it is in the middle of). */
+    private static List<String> completeLines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
+    }
+
     static Stream<Arguments> badCommandLines() {
         return Stream.of(
                 Arguments.of(List.of("stat", "{dir}/missing"), 1, List.of("missing", "no such")),
