@@ -255,12 +255,7 @@ public final class LockedRing implements AutoCloseable {
         private void dropped(long len) {
             drops++;
             bytesDropped += len;
-            RingEvents.Drop event = new RingEvents.Drop();
-            if (event.shouldCommit()) {
-                event.bytes = len;
-                event.capacity = capacity;
-                event.commit();
-            }
+            RingEvents.Drop.emit(len, capacity);
         }
 
         /** Bytes of the pending claim, or -1 when none (the claiming thread then holds the lock). */

@@ -267,6 +267,22 @@ public final class MessageRing implements AutoCloseable {
         }
     }
 
+    /**
+     * Zeroes {@code bytes} of the data region from ring position {@code position} (an index is a
+     * position too), in two pieces when they wrap: what a header word may land on must read 0 until
+     * it is published.
+     */
+    private void zero(long position, long bytes) {
+        int from = (int) (position & mask);
+        long first = Math.min(bytes, capacity - from);
+        if (first > 0) {
+            data.asSlice(from, first).fill((byte) 0);
+        }
+        if (bytes > first) {
+            data.asSlice(0, bytes - first).fill((byte) 0);
+        }
+    }
+
     /** True when positions read from the header are ones an honest peer could have written. */
     private boolean honest(long head, long tail) {
         return tail >= 0 && head >= tail && head - tail <= capacity && (head | tail) % RecordLayout.ALIGNMENT == 0
@@ -389,11 +405,6 @@ public final class MessageRing implements AutoCloseable {
             }
         }
 
-        private void zero(long index, long bytes) {
-            if (bytes > 0) {
-                data.asSlice(index, bytes).fill((byte) 0);
-            }
-        }
 
         @Override
         public int maxMessageLength() {
@@ -402,12 +413,7 @@ public final class MessageRing implements AutoCloseable {
 
         private void dropped(long bytes) {
             header.addDropOpaque(bytes);
-            RingEvents.Drop event = new RingEvents.Drop();
-            if (event.shouldCommit()) {
-                event.bytes = bytes;
-                event.capacity = capacity;
-                event.commit();
-            }
+            RingEvents.Drop.emit(bytes, capacity);
         }
 
         private int checkLength(long length) {
@@ -641,15 +647,9 @@ public final class MessageRing implements AutoCloseable {
         }
 
         private void release(long newTail, int messages) {
-            long bytes = newTail - tail;
-            int from = (int) (tail & mask);
-            int first = (int) Math.min(bytes, capacity - from);
             // zero what was read, so that until the producer publishes there, every header word in it
             // reads 0 next lap (the producer writes there only after the release of tail below)
-            data.asSlice(from, first).fill((byte) 0);
-            if (bytes > first) {
-                data.asSlice(0, bytes - first).fill((byte) 0);
-            }
+            zero(tail, newTail - tail);
             tail = newTail;
             // release: the handler's reads of the batch, and the zeroing, are complete before the
             // producer may reuse its bytes; pairs with the producer's acquire of tail

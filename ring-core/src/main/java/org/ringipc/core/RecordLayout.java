@@ -61,11 +61,6 @@ public final class RecordLayout {
 
     /** The whole header as one aligned {@code long}, coordinates (data, index): stored last with release, loaded with acquire. */
     static final VarHandle HEADER_WORD_VH = JAVA_LONG.varHandle();
-    /** {@code length}, coordinates (data, index of the record). */
-    static final VarHandle LENGTH_VH = HEADER.varHandle(PathElement.groupElement("length"));
-    /** {@code type}, coordinates (data, index of the record). */
-    static final VarHandle TYPE_VH = HEADER.varHandle(PathElement.groupElement("type"));
-
     private RecordLayout() {
     }
 
@@ -101,7 +96,8 @@ public final class RecordLayout {
 
     /**
      * The header word holding {@code length} and {@code type}, as {@link #HEADER_WORD_VH} stores it:
-     * reading it back through {@link #LENGTH_VH} and {@link #TYPE_VH} gives the two fields in any byte order.
+     * {@link #lengthOf} and {@link #typeOf} read the two fields back from it, and the {@code length} and
+     * {@code type} fields of {@link #HEADER} at {@link #LENGTH_OFFSET} and {@link #TYPE_OFFSET} hold them, in any byte order.
      */
     static long headerWord(int length, int type) {
         long lengthPart = Integer.toUnsignedLong(length);

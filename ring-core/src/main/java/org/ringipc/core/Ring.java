@@ -541,12 +541,7 @@ public final class Ring implements AutoCloseable {
 
         private void dropWhole(long len) {
             header.addDropOpaque(len);
-            RingEvents.Drop event = new RingEvents.Drop();
-            if (event.shouldCommit()) {
-                event.bytes = len;
-                event.capacity = capacity;
-                event.commit();
-            }
+            RingEvents.Drop.emit(len, capacity);
         }
 
         private void checkWritable() throws IOException {

@@ -54,6 +54,16 @@ public final class RingEvents {
         @Label("Capacity")
         @DataAmount
         public long capacity;
+
+        /** Emits one drop of {@code bytes} from a ring of {@code capacity}, when the event is enabled. */
+        static void emit(long bytes, long capacity) {
+            Drop event = new Drop();
+            if (event.shouldCommit()) {
+                event.bytes = bytes;
+                event.capacity = capacity;
+                event.commit();
+            }
+        }
     }
 
     /** An end noticed that its peer's process is gone while the peer's end was still open. */

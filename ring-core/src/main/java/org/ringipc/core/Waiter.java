@@ -86,7 +86,7 @@ final class Waiter {
                 if (slept) {
                     // woken: the scheduler may have run us on the waker's CPU, where it now waits
                     // for our answer; our next wait should give that CPU back before spinning
-                    LAST_WAKE.get()[0] = System.nanoTime();
+                    markWake();
                 }
                 return READY;
             }
@@ -140,6 +140,10 @@ final class Waiter {
      * within {@link #AFTER_WAKE_NANOS}; the mark is used up, so a busy pair that slept once goes back
      * to spinning at once.
      */
+    private static void markWake() {
+        LAST_WAKE.get()[0] = System.nanoTime();
+    }
+
     private static boolean yieldFirst(long now) {
         long[] lastWake = LAST_WAKE.get();
         boolean recent = now - lastWake[0] < AFTER_WAKE_NANOS;
@@ -207,7 +211,7 @@ final class Waiter {
         if (waiting != 0) {
             INT.getAndAdd(peerWakeSeq, 0L, 1);
             doorbell.ring(peerSide(), peerWakeSeq);
-            LAST_WAKE.get()[0] = System.nanoTime();
+            markWake();
         }
     }
 
