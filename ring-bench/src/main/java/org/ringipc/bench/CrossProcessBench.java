@@ -38,12 +38,14 @@ final class CrossProcessBench {
         try (CrossProcess.Session session = CrossProcess.start(transport, phases, config.largestChunk())) {
             Link link = session.link();
             Protocol.pingUntil(link, 0);
-            Protocol.pingUntil(link, System.nanoTime() + config.warmup().toNanos());
+            // warm until the busy round trip settles, at most 20 warm-up lengths (JIT of the wait loops)
+            Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(), 0);
             long sleeps = link.sleeps();
             Histogram busy = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos());
             addRtt(results, transport, busy);
             addSleeps(results, transport, Metric.SLEEPS_PER_RTT, link, sleeps, busy);
-            Protocol.pingUntil(link, System.nanoTime() + config.warmup().toNanos(), Protocol.IDLE_PAUSE_NANOS);
+            Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(),
+                    Protocol.IDLE_PAUSE_NANOS);
             sleeps = link.sleeps();
             Histogram idle = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos(),
                     Protocol.IDLE_PAUSE_NANOS);

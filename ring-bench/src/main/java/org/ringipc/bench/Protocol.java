@@ -39,6 +39,44 @@ final class Protocol {
      * positive) before each ping; the pause is not part of the round trip.
      */
     static Histogram pingUntil(Link link, long deadlineNanos, long pauseNanos) throws IOException {
+        Histogram rtt = pings(link, deadlineNanos, pauseNanos);
+        endPhase(link);
+        return rtt;
+    }
+
+    /** A warm-up settles when a slice's median round trip is within this fraction of the previous slice's. */
+    static final double SETTLED = 0.15;
+
+    /**
+     * Harness side of a warm-up round-trip phase that lasts until the rate settles rather than for
+     * a fixed time: slices of {@code sliceNanos} repeat until one slice's median round trip is
+     * within {@link #SETTLED} of the one before (a fresh JVM runs its wait loops interpreted for
+     * its first few hundred ms), or until {@code capNanos} have passed.
+     *
+     * @return how many slices it took
+     */
+    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos) throws IOException {
+        long cap = System.nanoTime() + capNanos;
+        double previous = Double.NaN;
+        int slices = 0;
+        while (true) {
+            double p50 = pings(link, System.nanoTime() + sliceNanos, pauseNanos).getValueAtPercentile(50.0);
+            slices++;
+            if (settled(previous, p50) || System.nanoTime() >= cap) {
+                break;
+            }
+            previous = p50;
+        }
+        endPhase(link);
+        return slices;
+    }
+
+    /** True when {@code current} is within {@link #SETTLED} of {@code previous} (NaN: not yet). */
+    static boolean settled(double previous, double current) {
+        return Math.abs(current - previous) <= SETTLED * previous;
+    }
+
+    private static Histogram pings(Link link, long deadlineNanos, long pauseNanos) throws IOException {
         Histogram rtt = new Histogram(3);
         long now;
         do {
@@ -52,10 +90,13 @@ final class Protocol {
             now = System.nanoTime();
             rtt.recordValue(now - start);
         } while (now < deadlineNanos);
+        return rtt;
+    }
+
+    private static void endPhase(Link link) throws IOException {
         link.marker(STOP);
         link.send(1);
         link.receive(1);
-        return rtt;
     }
 
     /** Peer side of a round-trip phase: echoes every byte, the closing {@code STOP} included. */
