@@ -44,6 +44,9 @@ final class Protocol {
         return rtt;
     }
 
+    /** The shortest warm-up of a fresh peer: past the interpreted phase of its wait loops (PITFALLS: a few hundred ms). */
+    static final long MIN_WARM_NANOS = 1_000_000_000L;
+
     /** A warm-up settles when a slice's median round trip is within this fraction of the previous slice's. */
     static final double SETTLED = 0.15;
 
@@ -51,18 +54,21 @@ final class Protocol {
      * Harness side of a warm-up round-trip phase that lasts until the rate settles rather than for
      * a fixed time: slices of {@code sliceNanos} repeat until one slice's median round trip is
      * within {@link #SETTLED} of the one before (a fresh JVM runs its wait loops interpreted for
-     * its first few hundred ms), or until {@code capNanos} have passed.
+     * its first few hundred ms, and two interpreted slices can agree with each other, so nothing
+     * counts as settled before {@link #MIN_WARM_NANOS}), or until {@code capNanos} have passed.
      *
      * @return how many slices it took
      */
     static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos) throws IOException {
-        long cap = System.nanoTime() + capNanos;
+        long begin = System.nanoTime();
+        long cap = begin + Math.max(capNanos, MIN_WARM_NANOS);
         double previous = Double.NaN;
         int slices = 0;
         while (true) {
             double p50 = pings(link, System.nanoTime() + sliceNanos, pauseNanos).getValueAtPercentile(50.0);
             slices++;
-            if (settled(previous, p50) || System.nanoTime() >= cap) {
+            long now = System.nanoTime();
+            if (now - begin >= MIN_WARM_NANOS && settled(previous, p50) || now >= cap) {
                 break;
             }
             previous = p50;
