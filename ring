@@ -4,6 +4,7 @@
 #   ./ring create|write|read|stat|dma|consume ...   the ring command (ring-mmap/target/ring.jar)
 #   ./ring bench ARGS                                the comparison harness (ring-bench)
 #   ./ring jmh ARGS                                  JMH benchmarks (ring-bench)
+#   ./ring bridge send|receive ARGS                  a ring to another host over Aeron (ring-bridge)
 #
 # Finds a JDK 22 or newer (JAVA_HOME if it is new enough, else /usr/lib/jvm/* and the other usual
 # install folders), builds the jar it needs when it is missing or older than the sources (quietly:
@@ -113,6 +114,13 @@ case "${1:-}" in
             exec "$JAVA" "${flags[@]}" -cp "$BENCH_JAR" org.ringipc.bench.BenchMain "$@"
         fi
         exec "$JAVA" "${flags[@]}" -cp "$BENCH_JAR" org.openjdk.jmh.Main "$@"
+        ;;
+    bridge)
+        BRIDGE_JAR="$ROOT/ring-bridge/target/ring-bridge.jar"
+        build ring-bridge "$BRIDGE_JAR" ring-core ring-mmap ring-bridge
+        shift
+        # Agrona (under Aeron) calls sun.misc.Unsafe: allow it so that JDK 25 prints no warning
+        exec "$JAVA" "${NATIVE[@]}" --sun-misc-unsafe-memory-access=allow -jar "$BRIDGE_JAR" "$@"
         ;;
     *)
         RING_JAR="$ROOT/ring-mmap/target/ring.jar"
