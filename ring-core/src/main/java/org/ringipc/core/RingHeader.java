@@ -101,6 +101,7 @@ final class RingHeader {
     // signal block: both sides write it, but only on the way to sleep, on a wake, and on open/close
 
     long streamsOpaque() { return (long) STREAMS_VH.getOpaque(segment); }
+    long streamsAcquire() { return (long) STREAMS_VH.getAcquire(segment); }
     void addStreamOpaque() { STREAMS_VH.setOpaque(segment, (long) STREAMS_VH.get(segment) + 1); }
 
     // each side's own fields, through its HeaderSide

@@ -215,6 +215,9 @@ final class RingMemory {
                 }
                 factory.recover(this);
             }
+            if (previous != RingLayout.STATE_OPEN) {
+                startStream(side);
+            }
             if (side == HeaderSide.PRODUCER) {
                 if (previous != RingLayout.STATE_OPEN) {
                     header.addStreamOpaque();
@@ -236,6 +239,34 @@ final class RingMemory {
             header.setOwnerVolatile(side, 0);
             locks.unlock(side.side);
             throw e;
+        }
+    }
+
+    /**
+     * A ring serves one stream after another, as a FIFO does. An end that opens (not a takeover)
+     * forgets the other end's CLOSED from an earlier stream: a new writer is not refused by the last
+     * stream's reader ("broken pipe"), and a reader that comes after a stream ended and was read to
+     * the end waits for the next writer instead of reading the old EOF. Bytes the last stream left
+     * unread are not discarded: a reader reads them, then that stream's EOF.
+     */
+    private void startStream(HeaderSide side) {
+        HeaderSide peer = side.peer();
+        if (side == HeaderSide.PRODUCER) {
+            // CAS, not a store: a reader opening right now (OPEN) is left as it is
+            header.casState(peer, RingLayout.STATE_CLOSED, RingLayout.STATE_NONE);
+            return;
+        }
+        // acquire (streams, state, head): a CLOSED seen here comes with the writer's final head
+        long stream = header.streamsAcquire();
+        if (header.stateAcquire(peer) != RingLayout.STATE_CLOSED || header.headAcquire() != header.tailPlain()) {
+            return;
+        }
+        if (header.casState(peer, RingLayout.STATE_CLOSED, RingLayout.STATE_NONE)
+                && header.streamsAcquire() != stream) {
+            // a whole stream opened and closed between the check and the CAS (its writer counted
+            // it before storing OPEN with release, and the CAS read its CLOSED): that stream has
+            // bytes for us, so put its EOF back
+            header.casState(peer, RingLayout.STATE_NONE, RingLayout.STATE_CLOSED);
         }
     }
 

@@ -106,6 +106,24 @@ class EndLifecycleTest {
     }
 
     @Test
+    void aClaimWhoseCommitFailsOnABrokenPipeIsZeroed() throws Exception {
+        try (MessageRing ring = MessageRing.allocate(CAPACITY)) {
+            MessageSource gone = ring.source();
+            MessageSink sink = ring.sink();
+            fillWithJunk(sink.claim(100));
+            gone.close();
+            IOException broken = assertThrows(IOException.class, sink::commit);
+            assertTrue(broken.getMessage().startsWith("broken pipe"), broken.getMessage());
+            sink.close();
+            MessageSource source = ring.source();
+            MessageSink next = ring.sink();
+            next.write(ByteBuffer.wrap("8 bytes!".getBytes()));
+            assertEquals(List.of("8 bytes!"), drain(source));
+            assertEquals(0, source.poll(m -> { }, 10), "nothing but the one message");
+        }
+    }
+
+    @Test
     void aClaimWhoseCommitThrowsIsGivenUpWholeAndLeavesNoStalePadding() throws Exception {
         try (MessageRing ring = MessageRing.allocate(CAPACITY)) {
             MessageSource source = ring.source();
