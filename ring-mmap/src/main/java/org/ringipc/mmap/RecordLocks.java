@@ -41,6 +41,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 final class RecordLocks implements EndLocks, AutoCloseable {
 
+    private static final int O_RDONLY = 0;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
     private static final int F_OFD_GETLK = 36;
@@ -135,12 +136,21 @@ final class RecordLocks implements EndLocks, AutoCloseable {
      * @throws IOException naming the file and errno when it cannot be opened
      */
     static RecordLocks open(Path file) throws IOException {
+        return open(file, false);
+    }
+
+    /**
+     * As {@link #open(Path)}; read-only when {@code readOnly}: such a handle can only ask whether an
+     * end is held ({@code F_OFD_GETLK} needs no write access), never take one.
+     */
+    static RecordLocks open(Path file, boolean readOnly) throws IOException {
         if (UNAVAILABLE_REASON != null) {
             throw new UnsupportedOperationException(UNAVAILABLE_REASON);
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CAPTURE);
-            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(file.toString()), O_RDWR | O_CLOEXEC, 0);
+            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(file.toString()),
+                    (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
             if (fd < 0) {
                 int errno = errno(capture);
                 if (errno == 2) { // ENOENT

@@ -90,7 +90,16 @@ public final class SharedRing implements AutoCloseable {
     private final RecordLocks recordLocks;
     private final RingMXBeans.Slot mxBean = new RingMXBeans.Slot();
 
+    /** Opened by {@link #openReadOnly}: stats and end status only. */
+    private final boolean readOnly;
+
     private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell, EndLocks locks, RecordLocks recordLocks) {
+        this(file, ring, doorbell, locks, recordLocks, false);
+    }
+
+    private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell, EndLocks locks, RecordLocks recordLocks,
+                       boolean readOnly) {
+        this.readOnly = readOnly;
         this.file = file;
         this.ring = ring;
         this.doorbell = doorbell;
@@ -102,8 +111,8 @@ public final class SharedRing implements AutoCloseable {
      * Record locks on {@code path} (which must name the file being mapped), or null where they
      * cannot be used; then the ends fall back to owner words (liveness by pid, one PID namespace).
      */
-    private static RecordLocks recordLocks(Path path) throws IOException {
-        return RecordLocks.unavailableReason() == null ? RecordLocks.open(path) : null;
+    private static RecordLocks recordLocks(Path path, boolean readOnly) throws IOException {
+        return RecordLocks.unavailableReason() == null ? RecordLocks.open(path, readOnly) : null;
     }
 
     private static EndLocks endLocks(RecordLocks record, MappedFile mapped) {
@@ -215,7 +224,7 @@ public final class SharedRing implements AutoCloseable {
                 mapped = MappedFile.map(target, ch, size);
             }
             // the temporary name is ours alone: the locks' descriptor is on the file just mapped
-            record = recordLocks(tmp);
+            record = recordLocks(tmp, false);
             EndLocks locks = endLocks(record, mapped);
             Ring ring = Ring.format(mapped.segment(), capacity, options, doorbell, locks);
             // rename(2) replaces whatever is at the path (a link planted since the check included)
@@ -303,10 +312,25 @@ public final class SharedRing implements AutoCloseable {
      */
     public static SharedRing open(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        return uninterrupted(() -> doOpen(file));
+        return uninterrupted(() -> doOpen(file, false));
     }
 
-    private static SharedRing doOpen(Path file) throws IOException {
+    /**
+     * Opens a ring file for looking only: {@link #stats()}, {@link #producerEnd()},
+     * {@link #consumerEnd()}, {@link #registerMXBean}. Needs read permission only (a monitoring
+     * user); the file is mapped read-only and validated as by {@link #open(Path)}.
+     * {@link #sink()} and {@link #source()} are refused.
+     *
+     * @throws NoSuchFileException  when there is no file
+     * @throws RingFormatException  as {@link #open(Path)}
+     * @throws IOException          when the file cannot be opened for reading
+     */
+    public static SharedRing openReadOnly(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        return uninterrupted(() -> doOpen(file, true));
+    }
+
+    private static SharedRing doOpen(Path file, boolean readOnly) throws IOException {
         Path target = file.toAbsolutePath();
         checkRegularFile(target);
         FutexDoorbell doorbell = new FutexDoorbell();
@@ -314,7 +338,7 @@ public final class SharedRing implements AutoCloseable {
         long size;
         RecordLocks record;
         try {
-            record = recordLocks(target);
+            record = recordLocks(target, readOnly);
         } catch (IOException e) {
             if (!Files.exists(target)) {
                 throw new NoSuchFileException(target.toString(), null, "no such ring file");
@@ -324,7 +348,9 @@ public final class SharedRing implements AutoCloseable {
         // map the very file the locks' descriptor has open, even if the path is renamed over meanwhile
         Path viaFd = record != null ? Path.of("/proc/self/fd/" + record.fd()) : null;
         Path mapPath = viaFd != null && Files.exists(viaFd) ? viaFd : target;
-        try (FileChannel ch = FileChannel.open(mapPath, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        Set<OpenOption> access = readOnly ? Set.of(StandardOpenOption.READ)
+                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel ch = FileChannel.open(mapPath, access)) {
             size = ch.size();
             if (size == 0) {
                 throw new RingFormatException("file=" + target + ": size=0, the file is empty (not a ring)");
@@ -334,7 +360,8 @@ public final class SharedRing implements AutoCloseable {
                 throw new RingFormatException("file=" + target + ": size=" + size
                         + " is larger than any ring (" + largest + " bytes): not a ring");
             }
-            mapped = MappedFile.map(target, ch, size);
+            mapped = MappedFile.map(target, ch, size,
+                    readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE);
         } catch (NoSuchFileException e) {
             closeQuietly(record);
             throw new NoSuchFileException(target.toString(), null, "no such ring file");
@@ -350,7 +377,7 @@ public final class SharedRing implements AutoCloseable {
                 throw new RingFormatException("size=" + size + " does not match capacity=" + ring.capacity()
                         + ", which needs " + required + " bytes");
             }
-            return new SharedRing(mapped, ring, doorbell, locks, record);
+            return new SharedRing(mapped, ring, doorbell, locks, record, readOnly);
         } catch (RingFormatException e) {
             mapped.unmap(() -> { });
             closeQuietly(record);
@@ -396,6 +423,7 @@ public final class SharedRing implements AutoCloseable {
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
      */
     public RingSink sink() {
+        checkWritable("sink");
         return new SharedSink(ring.sink(), file);
     }
 
@@ -405,7 +433,15 @@ public final class SharedRing implements AutoCloseable {
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
      */
     public RingSource source() {
+        checkWritable("source");
         return new SharedSource(ring.source(), file);
+    }
+
+    private void checkWritable(String end) {
+        if (readOnly) {
+            throw new IllegalStateException("file=" + file.path() + " was opened read-only (openReadOnly): no "
+                    + end + " can be taken; use SharedRing.open");
+        }
     }
 
     /**
