@@ -165,11 +165,13 @@ final class ByteConsumer extends RingEnd implements RingSource {
     private boolean eof() throws RingCorruptedException {
         // acquire: a CLOSED seen here happens-after the producer's last head release, so the
         // re-read of head below sees its final value
-        if (header.stateAcquire(HeaderSide.PRODUCER) == RingLayout.STATE_CLOSED || peerDied) {
+        if (header.stateAcquire(HeaderSide.PRODUCER) == RingLayout.STATE_CLOSED) {
             return available() == 0;
         }
-        // a non-blocking reader learns of a dead producer too, at most every poll period
-        return pollPeerPeriodically() && peerDied && available() == 0;
+        // a non-blocking reader learns of a dead producer, and of a takeover after one (peerDied
+        // back to false), at most every poll period
+        pollPeerPeriodically();
+        return peerDied && available() == 0;
     }
 
     /** Waits for data: the bytes available, -1 at EOF, 0 on timeout. */

@@ -51,6 +51,11 @@ public final class MessageRing implements AutoCloseable {
         }
 
         @Override
+        public void prepare(RingMemory memory) {
+            RecordProducer.prepare(memory);
+        }
+
+        @Override
         public RecordProducer open(RingMemory memory) {
             return new RecordProducer(memory);
         }

@@ -57,6 +57,9 @@ abstract class ProducerEnd extends RingEnd {
     /** Fails with "broken pipe" once the consumer closed or died, or when the ring is corrupt. */
     final void checkWritable() throws IOException {
         memory.checkNotCorrupted();
+        // a consumer found dead may have been taken over since: ask again (a lock query) before
+        // saying so, instead of reporting a broken pipe forever
+        refreshPeer();
         // acquire: the consumer's CLOSED is seen together with everything before it
         if (header.stateAcquire(HeaderSide.CONSUMER) == RingLayout.STATE_CLOSED || peerDied) {
             throw new IOException(peerDied

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.ringipc.core.RecordLayout.HEADER_BYTES;
 import static org.ringipc.core.RecordLayout.HEADER_WORD_VH;
+import static org.ringipc.core.RecordLayout.TYPE_LOST;
 import static org.ringipc.core.RecordLayout.TYPE_MESSAGE;
 import static org.ringipc.core.RecordLayout.TYPE_PADDING;
 import static org.ringipc.core.RecordLayout.recordBytes;
@@ -17,12 +18,13 @@ import static org.ringipc.core.RecordLayout.recordBytes;
  * nothing yet), hands whole records to the handler in place, then zeroes what it read and releases
  * {@code tail} once per batch. Its fast path never reads the producer's head.
  *
- * <p>After a crash it resynchronises instead of stalling: a producer that died between storing
- * {@code head} and a record's header word leaves a record that will never be published. When the
- * header word at the tail reads 0 while the tail is below the epoch a new producer started from, or
- * below head while the producer is dead, that one record is skipped and counted
- * ({@code lostRecords}, {@code lostBytes}). A consumer that died while zeroing a batch left
- * {@code batchEnd} above its tail; the next consumer finishes the zeroing ({@link #recover}).
+ * <p>After a crash it resynchronises instead of stalling: a record a dead producer reserved but
+ * never published is marked {@link RecordLayout#TYPE_LOST} by the producer that takes its end over
+ * ({@link RecordProducer#recover}); this end skips it and counts it ({@code lostRecords},
+ * {@code lostBytes}). A consumer that died while zeroing a batch left {@code batchEnd} above its
+ * tail; the next consumer finishes the zeroing ({@link #recover}). A consumer killed while its
+ * handler runs has not released the batch: the next consumer hands those records out again
+ * (at-least-once, as for any consumer that dies before it acknowledges).
  */
 final class RecordConsumer extends RingEnd implements MessageSource {
 
@@ -147,6 +149,10 @@ final class RecordConsumer extends RingEnd implements MessageSource {
                 final int length = RecordLayout.lengthOf(word);
                 final int type = RecordLayout.typeOf(word);
                 position += checkRecord(index, length, type, capacity - (position - start));
+                if (type == TYPE_LOST) {
+                    header.addLostOpaque(1, recordBytes(length));
+                    RingEvents.Drop.emit(recordBytes(length), capacity);
+                }
                 if (type == TYPE_MESSAGE) {
                     count++;
                     handler.onMessage(segment.asSlice(index + HEADER_BYTES, length).asReadOnly());
@@ -164,7 +170,7 @@ final class RecordConsumer extends RingEnd implements MessageSource {
     private long checkRecord(int index, int length, int type, long room) throws RingCorruptedException {
         int toEnd = capacity - index;
         boolean valid = switch (type) {
-            case TYPE_MESSAGE -> length >= 0 && length <= maxMessageLength && recordBytes(length) <= toEnd;
+            case TYPE_MESSAGE, TYPE_LOST -> length >= 0 && length <= maxMessageLength && recordBytes(length) <= toEnd;
             case TYPE_PADDING -> length == toEnd - HEADER_BYTES;
             default -> false;
         };
@@ -205,35 +211,6 @@ final class RecordConsumer extends RingEnd implements MessageSource {
     }
 
     /**
-     * Skips the record a dead producer left unpublished at the tail, if there is one: below the epoch
-     * a new producer started from, or below head when the producer is dead. Counts it as lost.
-     *
-     * @return true when it skipped
-     */
-    private boolean skipLost() {
-        // acquire: pairs with the new producer's release of epoch; its zeroing of the free space and
-        // the dead producer's head and header words are visible
-        long epoch = header.epochAcquire();
-        // acquire: as in headHonest; an honest epoch is never above head
-        long head = header.headAcquire();
-        long to;
-        if (tail < epoch && epoch <= head) {
-            to = epoch;
-        } else if (peerDied && head > tail) {
-            to = head;
-        } else {
-            return false;
-        }
-        if (published() || !honest(memory, to, tail)) {
-            return false;  // re-read after the acquire: a whole record is there after all
-        }
-        header.addLostOpaque(1, to - tail);
-        RingEvents.Drop.emit(to - tail, capacity);
-        release(to, 0);
-        return true;
-    }
-
-    /**
      * Checks the producer's head against what an honest producer could have written (it is stored
      * before the records it covers, so it is never behind our tail); returns false and marks the
      * ring broken when it is not. Only on slow paths: the fast path never reads head.
@@ -252,24 +229,17 @@ final class RecordConsumer extends RingEnd implements MessageSource {
 
     /** True once the producer is gone (closed or dead) and nothing is left to read. */
     private boolean eof() throws RingCorruptedException {
-        // acquire: a CLOSED seen here happens-after the producer's last head release, so the
-        // re-read of head below sees its final value
-        if (header.stateAcquire(HeaderSide.PRODUCER) != RingLayout.STATE_CLOSED && !peerDied) {
-            // a reader that never waits learns of a dead producer, a takeover (and a scribbled
-            // head) too, at most every poll period
-            if (!pollPeerPeriodically()) {
-                return false;
-            }
-            if (!headHonest()) {
-                memory.checkNotCorrupted();
-            }
-            skipLost();
-            if (!peerDied) {
-                return false;
-            }
+        // acquire: a CLOSED seen here happens-after the producer's last publication, so the re-read
+        // of the word at the tail below sees its last record
+        if (header.stateAcquire(HeaderSide.PRODUCER) == RingLayout.STATE_CLOSED) {
+            return !published();
         }
-        skipLost();
-        return !published();
+        // a reader that never waits learns of a dead producer, of a takeover after one (peerDied
+        // back to false), and of a scribbled head, at most every poll period
+        if (pollPeerPeriodically() && !headHonest()) {
+            memory.checkNotCorrupted();
+        }
+        return peerDied && !published();
     }
 
     /** Waits for data: 1 when records are there, -1 at EOF, 0 on timeout. */
@@ -278,7 +248,6 @@ final class RecordConsumer extends RingEnd implements MessageSource {
         while (true) {
             int outcome = await(timed, deadline);
             memory.checkNotCorrupted();
-            skipLost();
             if (published()) {
                 return 1;
             }
@@ -305,9 +274,6 @@ final class RecordConsumer extends RingEnd implements MessageSource {
         if (!headHonest()) {
             return true;  // the woken caller throws
         }
-        // acquire (epoch): a takeover left a record to skip (headHonest just read head)
-        long epoch = header.epochAcquire();
-        return published() || header.stateAcquire(HeaderSide.PRODUCER) == RingLayout.STATE_CLOSED
-                || (tail < epoch && epoch <= cachedHead);
+        return published() || header.stateAcquire(HeaderSide.PRODUCER) == RingLayout.STATE_CLOSED;
     }
 }

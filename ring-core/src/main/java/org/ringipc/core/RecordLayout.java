@@ -17,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <pre>
  *   offset  field    meaning
  *        0  length   payload bytes (0 .. the ring's maxMessageLength)
- *        4  type     {@link #TYPE_MESSAGE}, or {@link #TYPE_PADDING} for the filler before the wrap
+ *        4  type     {@link #TYPE_MESSAGE}; {@link #TYPE_PADDING} for the filler before the wrap;
+ *                    {@link #TYPE_LOST} for a record a dead producer never published
  *        8  payload  length bytes, then unused bytes up to the next multiple of {@value #ALIGNMENT}
  * </pre>
  *
@@ -45,6 +46,11 @@ public final class RecordLayout {
     public static final int TYPE_MESSAGE = 1;
     /** A record's type: filler up to the end of the data region, skipped by the consumer. */
     public static final int TYPE_PADDING = -1;
+    /**
+     * A record's type: the bytes of a record a producer reserved but died before publishing, marked
+     * by the producer that took its end over. Skipped by the consumer and counted as lost.
+     */
+    public static final int TYPE_LOST = 2;
 
     /** One record header: {@code length} then {@code type}. */
     public static final StructLayout HEADER = MemoryLayout.structLayout(

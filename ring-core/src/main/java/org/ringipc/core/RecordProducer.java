@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 
 import static org.ringipc.core.RecordLayout.HEADER_BYTES;
 import static org.ringipc.core.RecordLayout.HEADER_WORD_VH;
+import static org.ringipc.core.RecordLayout.TYPE_LOST;
 import static org.ringipc.core.RecordLayout.TYPE_MESSAGE;
 import static org.ringipc.core.RecordLayout.TYPE_PADDING;
 import static org.ringipc.core.RecordLayout.headerWord;
@@ -46,17 +47,64 @@ final class RecordProducer extends ProducerEnd implements MessageSink {
     }
 
     /**
-     * Takeover: the dead producer may have written a claim's payload, or a record whose header word
-     * it never stored, anywhere in the free space; zero it all, so that every header word the
-     * consumer may reach reads 0 until this producer publishes there. Runs before the new epoch is
-     * released ({@link RingMemory#open}), which orders it before anything the consumer acts on.
+     * Every open of the producer end: the previous producer may have left bytes in the free space
+     * (a claim's payload written after its sink was closed under it, or a killed producer's claim);
+     * zero it all, so that every header word the consumer may reach past head reads 0 until this
+     * producer publishes there. The consumer never reads past head, so nothing races the zeroing;
+     * the release of the end's state OPEN ({@link RingMemory#open}) orders it before our first record.
+     */
+    static void prepare(RingMemory memory) {
+        RingHeader header = memory.header;
+        long head = header.headPlain();
+        // acquire: the consumer's reads and zeroing below tail are done; we only touch bytes above head
+        long tail = header.tailAcquire();
+        memory.data.zero(head, memory.capacity - (head - tail));
+    }
+
+    /**
+     * Takeover: the dead producer may have died between storing {@code head} and the header word of
+     * the record it covers (and of the padding before it, at a wrap). Such a record would stall the
+     * consumer forever at a word that reads 0. Its start is in {@code publishing}; each word of it
+     * that reads 0 and that the consumer has not passed is published now: the padding slot as
+     * padding, the record as {@link RecordLayout#TYPE_LOST}, which the consumer skips and counts.
      */
     static void recover(RingMemory memory) {
         RingHeader header = memory.header;
+        // plain: we hold the producer end; the dead producer's stores are visible through the lock
+        // (kernel or owner-word CAS) and the acquire of its state in open
         long head = header.headPlain();
-        // acquire: the consumer's zeroing below tail is done; we only touch bytes above head
-        long tail = header.tailAcquire();
-        memory.data.zero(head, memory.capacity - (head - tail));
+        long start = header.publishingPlain();
+        int capacity = memory.capacity;
+        if (start >= head || head - start > RecordLayout.recordBytes(RecordLayout.maxMessageLength(capacity)) + capacity
+                || start % RecordLayout.ALIGNMENT != 0) {
+            return;  // nothing in flight (or not a position an honest producer stored: leave it)
+        }
+        int index = memory.data.index(start);
+        int toEnd = capacity - index;
+        MemorySegment segment = memory.data.segment();
+        if (head - start > toEnd) {
+            // a wrap: padding at [start, end of region), the record at index 0; the record's word first
+            markIfUnpublished(memory, segment, start + toEnd, 0, (int) (head - start - toEnd), TYPE_LOST);
+            markIfUnpublished(memory, segment, start, index, toEnd, TYPE_PADDING);
+        } else {
+            markIfUnpublished(memory, segment, start, index, (int) (head - start), TYPE_LOST);
+        }
+    }
+
+    private static void markIfUnpublished(RingMemory memory, MemorySegment segment, long position, int index,
+                                          int bytes, int type) {
+        // acquire: a word the dead producer did publish reads non-zero; one the consumer already
+        // read and zeroed reads 0 too, so look at its positions after the word
+        long word = (long) HEADER_WORD_VH.getAcquire(segment, (long) index);
+        // acquire (both): the consumer stores batchEnd before it zeroes a batch (a store-store fence
+        // between), and releases tail after: a zeroed word we read comes with a position past it
+        long batchEnd = memory.header.batchEndAcquire();
+        long tail = memory.header.tailAcquire();
+        if (word != 0 || tail > position || batchEnd > position) {
+            return;
+        }
+        // release: pairs with the consumer's acquire of the word
+        HEADER_WORD_VH.setRelease(segment, (long) index, headerWord(bytes - HEADER_BYTES, type));
     }
 
     @Override
@@ -246,6 +294,9 @@ final class RecordProducer extends ProducerEnd implements MessageSink {
 
     private void publish(int index, int length) {
         long newHead = recordStart + recordBytes(length);
+        // plain: where this record (with the padding before it) starts, for a producer that takes
+        // over if we die before its header word; the release of head below orders it
+        header.setPublishingPlain(head);
         head = newHead;
         // release: head (for stats, EOF and the consumer's honesty check) covers the record before
         // its header word can be seen, so the consumer's position never passes head

@@ -197,6 +197,9 @@ abstract class RingEnd implements Waiter.Condition, AutoCloseable {
 
     /** Gives the end back, once; a second caller waits until the first is done. */
     private void finish() {
+        // all of it under the lock, wake-ups included: a second finisher (the closer, or the call
+        // that was running) returns only when the first is done with the memory, so an owned ring's
+        // close cannot free the memory under the first one's wake-ups
         synchronized (this) {
             if (released) {
                 return;
@@ -207,8 +210,8 @@ abstract class RingEnd implements Waiter.Condition, AutoCloseable {
             } finally {
                 memory.release(this);
             }
+            waiter.wakePeer();
+            waiter.wakeSelf();
         }
-        waiter.wakePeer();
-        waiter.wakeSelf();
     }
 }

@@ -6,7 +6,7 @@ import static org.ringipc.core.RingLayout.BATCH_END_VH;
 import static org.ringipc.core.RingLayout.BYTES_DROPPED_VH;
 import static org.ringipc.core.RingLayout.CAPACITY_VH;
 import static org.ringipc.core.RingLayout.DROPS_VH;
-import static org.ringipc.core.RingLayout.EPOCH_VH;
+import static org.ringipc.core.RingLayout.PUBLISHING_VH;
 import static org.ringipc.core.RingLayout.FLAGS_VH;
 import static org.ringipc.core.RingLayout.HEADER_BYTES;
 import static org.ringipc.core.RingLayout.HEADER_SIZE_VH;
@@ -78,8 +78,9 @@ final class RingHeader {
         BYTES_DROPPED_VH.setOpaque(segment, (long) BYTES_DROPPED_VH.get(segment) + bytes);
         DROPS_VH.setOpaque(segment, (long) DROPS_VH.get(segment) + 1);
     }
-    long epochAcquire() { return (long) EPOCH_VH.getAcquire(segment); }
-    void setEpochRelease(long epoch) { EPOCH_VH.setRelease(segment, epoch); }
+    long publishingPlain() { return (long) PUBLISHING_VH.get(segment); }
+    /** Plain: the release of head that follows orders it. */
+    void setPublishingPlain(long position) { PUBLISHING_VH.set(segment, position); }
 
     // consumer block
 
@@ -90,6 +91,7 @@ final class RingHeader {
     long readsOpaque() { return (long) READS_VH.getOpaque(segment); }
     void addReadsOpaque(long n) { READS_VH.setOpaque(segment, (long) READS_VH.get(segment) + n); }
     long batchEndPlain() { return (long) BATCH_END_VH.get(segment); }
+    long batchEndAcquire() { return (long) BATCH_END_VH.getAcquire(segment); }
     void setBatchEndOpaque(long position) { BATCH_END_VH.setOpaque(segment, position); }
     long lostRecordsOpaque() { return (long) LOST_RECORDS_VH.getOpaque(segment); }
     long lostBytesOpaque() { return (long) LOST_BYTES_VH.getOpaque(segment); }

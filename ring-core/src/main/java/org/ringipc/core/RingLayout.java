@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <pre>
  *   offset  block      written by           fields
  *        0  identity   format, once         magic, version, capacity, flags, headerSize
- *      128  producer   the producer         head, writes, bytesDropped, drops, sleeps, owner, epoch
+ *      128  producer   the producer         head, writes, bytesDropped, drops, sleeps, owner, publishing
  *      256  consumer   the consumer         tail, reads, sleeps, owner, batchEnd, lostRecords, lostBytes
  *      384  signal     either side, rarely  producerWaiting, consumerWaiting (flags), producerWakeSeq,
  *                                           consumerWakeSeq (futex words), producerState, consumerState,
@@ -41,8 +41,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * atomically: its pid (in the holder's PID namespace) in the low 32 bits and the low 32 bits of the
  * process's start time in clock ticks in the high 32 (0 when unknown). In a ring file the end is
  * held by a kernel record lock and {@code owner} only says who holds it; in memory shared by other
- * means it is the claim itself. {@code epoch} is the producer's position when the current producer
- * took the end over from a dead one; {@code batchEnd} the end of the batch a message-ring consumer
+ * means it is the claim itself. {@code publishing} is where the message-ring producer's record in
+ * flight starts (stored before the {@code head} that covers it), so that a producer taking over
+ * from one that died between storing {@code head} and the record's header word can mark that
+ * record lost; {@code batchEnd} the end of the batch a message-ring consumer
  * is zeroing; {@code lostRecords}/{@code lostBytes} what producer crashes cost, counted by the
  * consumer; {@code streams} the streams started on this ring (a new one each time a producer opens
  * an end that was not open).
@@ -85,7 +87,7 @@ public final class RingLayout {
             JAVA_LONG.withName("drops"),
             JAVA_LONG.withName("sleeps"),
             JAVA_LONG.withName("owner"),
-            JAVA_LONG.withName("epoch"),
+            JAVA_LONG.withName("publishing"),
             MemoryLayout.paddingLayout(BLOCK_BYTES - 56)).withName("producer");
 
     static final StructLayout CONSUMER = MemoryLayout.structLayout(
@@ -140,7 +142,7 @@ public final class RingLayout {
     static final VarHandle WRITES_VH = handle("producer", "writes");
     static final VarHandle BYTES_DROPPED_VH = handle("producer", "bytesDropped");
     static final VarHandle DROPS_VH = handle("producer", "drops");
-    static final VarHandle EPOCH_VH = handle("producer", "epoch");
+    static final VarHandle PUBLISHING_VH = handle("producer", "publishing");
 
     static final VarHandle TAIL_VH = handle("consumer", "tail");
     static final VarHandle READS_VH = handle("consumer", "reads");

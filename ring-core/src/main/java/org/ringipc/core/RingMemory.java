@@ -21,6 +21,10 @@ final class RingMemory {
         default void recover(RingMemory memory) {
         }
 
+        /** Readies the ring for a new holder of this end, on every open (after recover); the end is locked. */
+        default void prepare(RingMemory memory) {
+        }
+
         E open(RingMemory memory);
     }
 
@@ -199,7 +203,10 @@ final class RingMemory {
             throw new IllegalStateException(side.label + " end is already held by " + who);
         }
         try {
-            header.setOwnerVolatile(side, ProcessIdentity.TOKEN);
+            if (!(locks instanceof OwnerWordLocks)) {
+                // informational (ring stat); with owner-word locks the claim's CAS stored it
+                header.setOwnerVolatile(side, ProcessIdentity.TOKEN);
+            }
             int previous = header.stateAcquire(side);
             // the end's positions are checked before anything follows them: a scribbled head or tail
             // marks the ring broken, and every operation then says so
@@ -218,12 +225,11 @@ final class RingMemory {
             if (previous != RingLayout.STATE_OPEN) {
                 startStream(side);
             }
-            if (side == HeaderSide.PRODUCER) {
-                if (previous != RingLayout.STATE_OPEN) {
-                    header.addStreamOpaque();
-                }
-                // everything the producer publishes happens after the epoch it starts from
-                header.setEpochRelease(header.headPlain());
+            if (positions == null) {
+                factory.prepare(this);
+            }
+            if (side == HeaderSide.PRODUCER && previous != RingLayout.STATE_OPEN) {
+                header.addStreamOpaque();
             }
             E end = factory.open(this);
             // release: the owner word and any repair are visible before anyone sees the end open
@@ -236,10 +242,22 @@ final class RingMemory {
             end.waiter.wakePeer();  // a peer asleep on a dead or closed end re-checks
             return end;
         } catch (RuntimeException | Error e) {
-            header.setOwnerVolatile(side, 0);
-            locks.unlock(side.side);
+            clearOwnerAndUnlock(side);
             throw e;
         }
+    }
+
+    /**
+     * Clears the owner word and gives back the end's lock. When the owner word is the lock
+     * ({@link OwnerWordLocks}), the unlock's compare-and-set is its only store: a separate store of 0
+     * first would let another handle of this process (same owner word) claim the end in between and
+     * then lose it to our CAS.
+     */
+    private void clearOwnerAndUnlock(HeaderSide side) {
+        if (!(locks instanceof OwnerWordLocks)) {
+            header.setOwnerVolatile(side, 0);
+        }
+        locks.unlock(side.side);
     }
 
     /**
@@ -279,8 +297,7 @@ final class RingMemory {
         // release: everything this end published (its final position) is visible to a peer that
         // reads CLOSED with acquire
         header.setStateRelease(side, RingLayout.STATE_CLOSED);
-        header.setOwnerVolatile(side, 0);
-        locks.unlock(side.side);
+        clearOwnerAndUnlock(side);
         if (producer == end) {
             producer = null;
         }
@@ -291,7 +308,15 @@ final class RingMemory {
 
     /** True when the end is marked open but no live process holds its lock: its holder died. */
     boolean holderDied(HeaderSide side) {
-        return header.stateAcquire(side) == RingLayout.STATE_OPEN && !locks.isHeld(side.side);
+        // the lock first, then the state: a holder that closes normally stores CLOSED before it
+        // unlocks, so a free lock followed by OPEN means the holder died (or a new holder is between
+        // taking the lock and storing OPEN: its end is not open yet either way, and the next poll
+        // sees it)
+        if (locks.isHeld(side.side)) {
+            return false;
+        }
+        // acquire: pairs with the release of the end's state in open/release
+        return header.stateAcquire(side) == RingLayout.STATE_OPEN;
     }
 
     /** The owner pid of {@code side}'s end as the header records it (informational). */

@@ -216,6 +216,92 @@ class EndLifecycleTest {
         }
     }
 
+    /**
+     * Review finding: a record lost by one crashed producer must not cost the records of the
+     * producers after it. P1 dies with a record in flight; P2 takes over, publishes three and closes;
+     * P3 opens normally and publishes one; the consumer, behind all of it, gets all four.
+     */
+    @Test
+    void aLostRecordCostsItselfOnlyWhateverOpensAfterIt() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment memory = arena.allocate(MessageRing.requiredBytes(CAPACITY), 128);
+            MessageRing ring = MessageRing.format(memory, CAPACITY);
+            MessageSource source = ring.source();
+            memory.set(ValueLayout.JAVA_LONG, RingLayout.offset("producer", "head"), RecordLayout.recordBytes(40));
+            RingObservabilityTest.pretendHeld(memory, "producer", RingObservabilityTest.deadPid());
+            MessageSink p2 = ring.sink();
+            for (String m : List.of("a", "b", "c")) {
+                p2.write(ByteBuffer.wrap(m.getBytes()));
+            }
+            p2.close();
+            MessageSink p3 = ring.sink();
+            p3.write(ByteBuffer.wrap("d".getBytes()));
+            assertEquals(List.of("a", "b", "c", "d"), drain(source));
+            assertEquals(1, ring.stats().lostRecords());
+            ring.close();
+        }
+    }
+
+    /**
+     * Review finding: close() from another thread while the owner still fills its claim. Whatever
+     * the owner writes into the slice after the close, the next producer starts from zeroed space.
+     */
+    @Test
+    void aClaimFilledAfterAnotherThreadClosedItsSinkLeavesNothingBehind() throws Exception {
+        try (MessageRing ring = MessageRing.allocate(CAPACITY)) {
+            MessageSource source = ring.source();
+            MessageSink sink = ring.sink();
+            MemorySegment claim = sink.claim(100);
+            Thread closer = Thread.ofPlatform().start(() -> {
+                try {
+                    sink.close();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            closer.join();
+            fillWithJunk(claim);   // too late: the end is closed, but nothing stops these stores
+            MessageSink next = ring.sink();
+            next.write(ByteBuffer.wrap("8 bytes!".getBytes()));
+            assertEquals(List.of("8 bytes!"), drain(source));
+            assertEquals(0, source.poll(m -> { }, 10));
+        }
+    }
+
+    /**
+     * Review finding: closing an owned ring while a write is leaving its call. The write either
+     * returns normally or fails with a channel exception; it never trips over memory the close freed.
+     */
+    @Test
+    void closingAnOwnedRingUnderAWriteNeverFailsTheWriteWithAFreedMemoryError() throws Exception {
+        for (int round = 0; round < 2000; round++) {
+            Ring ring = Ring.allocate(CAPACITY);
+            RingSink sink = ring.sink();
+            RingSource source = ring.source();
+            Throwable[] failure = {null};
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Thread writer = Thread.ofPlatform().start(() -> {
+                started.countDown();
+                try {
+                    for (int i = 0; i < 1000; i++) {
+                        sink.write(ByteBuffer.allocate(64));
+                        source.tryRead(ByteBuffer.allocate(64));
+                    }
+                } catch (IOException expected) {
+                    // closed under it: a channel exception is the right answer
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            });
+            started.await();
+            ring.close();
+            writer.join();
+            if (failure[0] != null) {
+                throw new AssertionError("round " + round + ": the write failed with " + failure[0], failure[0]);
+            }
+        }
+    }
+
     // ---- defect 6: two handles over one memory share their doorbell ------------------------
 
     /**

@@ -17,7 +17,7 @@ class RingLayoutTest {
             "identity, magic, 0", "identity, version, 8", "identity, capacity, 12",
             "identity, flags, 16", "identity, headerSize, 20",
             "producer, head, 128", "producer, writes, 136", "producer, bytesDropped, 144",
-            "producer, drops, 152", "producer, sleeps, 160", "producer, owner, 168", "producer, epoch, 176",
+            "producer, drops, 152", "producer, sleeps, 160", "producer, owner, 168", "producer, publishing, 176",
             "consumer, tail, 256", "consumer, reads, 264", "consumer, sleeps, 272",
             "consumer, owner, 280", "consumer, batchEnd, 288", "consumer, lostRecords, 296", "consumer, lostBytes, 304",
             "signal, producerWaiting, 384", "signal, consumerWaiting, 388", "signal, producerWakeSeq, 392",

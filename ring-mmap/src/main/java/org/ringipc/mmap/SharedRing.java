@@ -528,16 +528,27 @@ public final class SharedRing implements AutoCloseable {
         } catch (InternalError e) {
             // the file was cut under us: the ends could not record that they closed; unmap anyway
             truncated = file.translate(e);
+        } catch (RuntimeException | Error e) {
+            // whatever went wrong giving the ends back, the mapping and the descriptor still go
+            unmapAndDropLocks();
+            throw e;
         }
-        MemorySegment header = file.segment();
-        file.unmap(() -> {
-            doorbell.ring(Doorbell.Side.PRODUCER, header.asSlice(RingLayout.PRODUCER_WAKE_SEQ_OFFSET, Integer.BYTES));
-            doorbell.ring(Doorbell.Side.CONSUMER, header.asSlice(RingLayout.CONSUMER_WAKE_SEQ_OFFSET, Integer.BYTES));
-        });
-        // last: the ends released their locks; closing the descriptor drops any left (a truncated file)
-        closeQuietly(recordLocks);
+        unmapAndDropLocks();
         if (truncated != null) {
             throw new UncheckedIOException(truncated);
+        }
+    }
+
+    private void unmapAndDropLocks() {
+        MemorySegment header = file.segment();
+        try {
+            file.unmap(() -> {
+                doorbell.ring(Doorbell.Side.PRODUCER, header.asSlice(RingLayout.PRODUCER_WAKE_SEQ_OFFSET, Integer.BYTES));
+                doorbell.ring(Doorbell.Side.CONSUMER, header.asSlice(RingLayout.CONSUMER_WAKE_SEQ_OFFSET, Integer.BYTES));
+            });
+        } finally {
+            // last: the ends released their locks; closing the descriptor drops any left
+            closeQuietly(recordLocks);
         }
     }
 
