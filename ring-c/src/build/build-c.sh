@@ -14,6 +14,20 @@ if [ -z "$CC_CMD" ] || ! command -v "$CC_CMD" >/dev/null 2>&1; then
     echo "ring-c: install one (e.g. apt-get install gcc) or skip this module with -pl '!ring-c'." >&2
     exit 1
 fi
+# up to date when every output is newer than every source (and this script)
+outputs="target/ringcat-write target/ringcat-read target/layout-test target/asan/ringcat-write target/asan/ringcat-read target/tsan/threads-test"
+sources="$0 include/ringipc.h src/main/c/ringcat-write.c src/main/c/ringcat-read.c src/test/c/layout_test.c src/test/c/threads_test.c"
+stale=""
+for out in $outputs; do
+    [ -e "$out" ] || { stale=yes; break; }
+    for src in $sources; do
+        [ "$src" -nt "$out" ] && { stale=yes; break 2; }
+    done
+done
+if [ -z "$stale" ]; then
+    echo "ring-c: the C programs are up to date"
+    exit 0
+fi
 FLAGS="-std=c11 -O2 -Wall -Wextra -Werror -Iinclude"
 mkdir -p target/asan target/tsan
 echo "ring-c: building with $CC_CMD ($($CC_CMD --version 2>/dev/null | head -n 1))"
