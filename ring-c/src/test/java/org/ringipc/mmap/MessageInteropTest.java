@@ -14,6 +14,8 @@ import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.ringipc.core.MessageSink;
 import org.ringipc.core.MessageSource;
 
@@ -24,13 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A message ring between the Java side ({@link JavaMessageRingFile}) and ringcat-write/ringcat-read,
  * which carry one message per line: 256 MiB of messages each way with their boundaries, checked by
- * CRC; kill -9 of a C writer; role refusal.
+ * CRC (32 MiB again under AddressSanitizer/UBSan); kill -9 of a C writer; role refusal.
  */
 class MessageInteropTest {
 
     private static final Duration EXIT = Duration.ofSeconds(60);
     private static final int CAPACITY = 1 << 16;
-    private static final long TOTAL = 256L << 20;
+
+    /** 256 MiB of messages through the plain programs, 32 MiB under the sanitizers. */
+    private static long total(CProgram.Build build) {
+        return build == CProgram.Build.PLAIN ? 256L << 20 : 32L << 20;
+    }
 
     @TempDir
     Path dir;
@@ -44,11 +50,13 @@ class MessageInteropTest {
         return m;
     }
 
-    @Test
-    void javaMessagesReachTheCReaderOnePerLine() throws Exception {
+    @ParameterizedTest
+    @EnumSource(CProgram.Build.class)
+    void javaMessagesReachTheCReaderOnePerLine(CProgram.Build build) throws Exception {
         Path file = dir.resolve("j2c");
+        long total = total(build);
         try (JavaMessageRingFile ring = JavaMessageRingFile.create(file, CAPACITY);
-             CProgram reader = CProgram.start(CProgram.Build.PLAIN, "ringcat-read", file)) {
+             CProgram reader = CProgram.start(build, "ringcat-read", file)) {
             CompletableFuture<long[]> out = reader.drainStdout();
             reader.await("the C reader to claim the consumer end", () -> ring.ring.stats().consumerPid() == reader.pid());
             CRC32 crc = new CRC32();
@@ -56,7 +64,7 @@ class MessageInteropTest {
             long bytes = 0;
             long messages = 0;
             try (MessageSink sink = ring.ring.sink()) {
-                while (bytes < TOTAL) {
+                while (bytes < total) {
                     byte[] m = nextMessage(random);
                     sink.write(MemorySegment.ofArray(m));
                     crc.update(m);
@@ -73,19 +81,21 @@ class MessageInteropTest {
         }
     }
 
-    @Test
-    void cMessagesReachTheJavaReaderWithTheirBoundaries() throws Exception {
+    @ParameterizedTest
+    @EnumSource(CProgram.Build.class)
+    void cMessagesReachTheJavaReaderWithTheirBoundaries(CProgram.Build build) throws Exception {
         Path file = dir.resolve("c2j");
+        long total = total(build);
         try (JavaMessageRingFile ring = JavaMessageRingFile.create(file, CAPACITY);
              MessageSource source = ring.ring.source();
-             CProgram writer = CProgram.start(CProgram.Build.PLAIN, "ringcat-write", file)) {
+             CProgram writer = CProgram.start(build, "ringcat-write", file)) {
             CompletableFuture<long[]> fed = CompletableFuture.supplyAsync(() -> {
                 CRC32 crc = new CRC32();
                 SplittableRandom random = new SplittableRandom(13);
                 long bytes = 0;
                 long messages = 0;
                 try (OutputStream in = new java.io.BufferedOutputStream(writer.stdin(), 1 << 16)) {
-                    while (bytes < TOTAL) {
+                    while (bytes < total) {
                         byte[] m = nextMessage(random);
                         in.write(m);
                         in.write('\n');
