@@ -10,7 +10,7 @@ if [ -z "$CC_CMD" ]; then
     done
 fi
 if [ -z "$CC_CMD" ] || ! command -v "$CC_CMD" >/dev/null 2>&1; then
-    echo "ring-c: no C compiler found (looked for \$CC, cc, gcc, clang on PATH=$PATH)." >&2
+    echo "ring-c: no C compiler found (CC=${CC:-unset}; looked for cc, gcc, clang on PATH=$PATH)." >&2
     echo "ring-c: install one (e.g. apt-get install gcc) or skip this module with -pl '!ring-c'." >&2
     exit 1
 fi
