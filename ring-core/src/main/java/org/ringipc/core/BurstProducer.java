@@ -2,7 +2,6 @@ package org.ringipc.core;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -115,7 +114,7 @@ public final class BurstProducer implements AutoCloseable {
             if (failure == null) {
                 byte[] marker = new byte[BurstLayout.HEADER_BYTES];
                 BurstLayout.encodeEnd(MemorySegment.ofArray(marker), sequence);
-                writeMarker(ByteBuffer.wrap(marker));
+                writeMarker(MemorySegment.ofArray(marker));
             }
         } catch (IOException e) {
             if (failure == null) {
@@ -125,20 +124,20 @@ public final class BurstProducer implements AutoCloseable {
     }
 
     /**
-     * Writes the marker as room frees up, with {@code tryWrite}: unlike a burst it must not be
-     * dropped (under {@link OverflowPolicy#DROP} a blocking write would discard it whole, and every
-     * burst dropped after the last one received would go uncounted as a gap), and unlike
-     * {@code offer} a wait for room counts no drop. Ends when the marker is in, when {@link #close()}
-     * gives up and closes the sink under it (an IOException), or on interruption.
+     * Writes the marker whole as soon as it fits, with {@code tryWriteWhole}: unlike a burst it must
+     * not be dropped (under {@link OverflowPolicy#DROP} a blocking write would discard it, and every
+     * burst dropped after the last one received would go uncounted as a gap); unlike {@code offer} a
+     * wait for room counts no drop; and unlike {@code tryWrite} it never goes in part, so a
+     * {@link #close()} that gives up and closes the sink under it leaves no torn marker for the
+     * verifier to call a corrupt burst. Ends when the marker is in, when the sink is closed (an
+     * IOException), or on interruption.
      */
-    private void writeMarker(ByteBuffer marker) throws IOException {
-        while (marker.hasRemaining()) {
-            if (sink.tryWrite(marker) == 0) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
-                }
-                LockSupport.parkNanos(this, MARKER_RETRY_NANOS);
+    private void writeMarker(MemorySegment marker) throws IOException {
+        while (!sink.tryWriteWhole(marker)) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
             }
+            LockSupport.parkNanos(this, MARKER_RETRY_NANOS);
         }
     }
 

@@ -63,11 +63,18 @@ public final class LockedRing implements AutoCloseable {
 
     private final Arena arena;
     private final MemorySegment data;
+    private final DataRegion region;
     private final int capacity;
     private final int mask;
     private final RingOptions options;
     private final boolean drop;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Bytes of the pending claim, or -1 when none. A claim belongs to the ring's lock, not to one
+     * sink: the claiming thread holds the lock until commit, and no sink may write meanwhile (a
+     * second sink in that thread would re-enter the lock). Guarded by the lock.
+     */
+    private int claimed = -1;
     private final Condition notFull = lock.newCondition();
     private final Condition notEmpty = lock.newCondition();
 
@@ -94,6 +101,7 @@ public final class LockedRing implements AutoCloseable {
         this.drop = options.overflowPolicy() == OverflowPolicy.DROP;
         this.arena = Arena.ofShared();
         this.data = arena.allocate(capacity, RingLayout.BLOCK_BYTES);
+        this.region = new DataRegion(data);
     }
 
     /**
@@ -258,8 +266,6 @@ public final class LockedRing implements AutoCloseable {
             RingEvents.Drop.emit(len, capacity);
         }
 
-        /** Bytes of the pending claim, or -1 when none (the claiming thread then holds the lock). */
-        private int claimed = -1;
 
         @Override
         public int write(ByteBuffer src) throws IOException {
@@ -334,12 +340,23 @@ public final class LockedRing implements AutoCloseable {
 
         @Override
         public boolean offer(MemorySegment burst) throws IOException {
+            return whole(burst, true);
+        }
+
+        @Override
+        public boolean tryWriteWhole(MemorySegment record) throws IOException {
+            return whole(record, false);
+        }
+
+        private boolean whole(MemorySegment burst, boolean countDrop) throws IOException {
             final long len = burst.byteSize();
             lock.lock();
             try {
                 checkWritable();
                 if (free() < len) {
-                    dropped(len);
+                    if (countDrop) {
+                        dropped(len);
+                    }
                     return false;
                 }
                 if (len > 0) {
@@ -381,9 +398,9 @@ public final class LockedRing implements AutoCloseable {
                     }
                     awaitRoom();
                 }
-                claimed = (int) Math.min(free(), toEnd);
+                LockedRing.this.claimed = (int) Math.min(free(), toEnd);
                 holding = true;
-                return data.asSlice(index, claimed);
+                return data.asSlice(index, LockedRing.this.claimed);
             } finally {
                 if (!holding) {
                     lock.unlock();
@@ -393,18 +410,18 @@ public final class LockedRing implements AutoCloseable {
 
         @Override
         public void commit(int bytes) throws IOException {
-            if (claimed < 0 || !lock.isHeldByCurrentThread()) {
+            if (LockedRing.this.claimed < 0 || !lock.isHeldByCurrentThread()) {
                 if (bytes != 0) {
                     throw new IllegalArgumentException("bytes=" + bytes + " is not in 0 .. claimed=0 (nothing is claimed"
                             + " by this thread)");
                 }
                 return;
             }
-            if (bytes < 0 || bytes > claimed) {
-                throw new IllegalArgumentException("bytes=" + bytes + " is not in 0 .. claimed=" + claimed);
+            if (bytes < 0 || bytes > LockedRing.this.claimed) {
+                throw new IllegalArgumentException("bytes=" + bytes + " is not in 0 .. claimed=" + LockedRing.this.claimed);
             }
             try {
-                claimed = -1;
+                LockedRing.this.claimed = -1;
                 checkWritable();
                 if (bytes > 0) {
                     head += bytes;
@@ -421,12 +438,7 @@ public final class LockedRing implements AutoCloseable {
         }
 
         private void put(MemorySegment src, long offset, int n) {
-            int index = (int) (head & mask);
-            int first = Math.min(n, capacity - index);
-            MemorySegment.copy(src, offset, data, index, first);
-            if (first < n) {
-                MemorySegment.copy(src, offset + first, data, 0, n - first);
-            }
+            region.copyIn(head, src, offset, n);
             head += n;
             notEmpty.signalAll();
         }
@@ -435,8 +447,8 @@ public final class LockedRing implements AutoCloseable {
             if (closed || LockedRing.this.closed) {
                 throw new ClosedChannelException();
             }
-            if (claimed >= 0) {
-                throw new IllegalStateException("a claim of " + claimed + " bytes is pending: commit it first");
+            if (LockedRing.this.claimed >= 0) {
+                throw new IllegalStateException("a claim of " + LockedRing.this.claimed + " bytes is pending: commit it first");
             }
             if (sourceOpened && sources.isEmpty()) {
                 throw new IOException("broken pipe: every source of the locked ring is closed");
@@ -466,8 +478,8 @@ public final class LockedRing implements AutoCloseable {
 
         @Override
         void closeLocked() {
-            if (claimed >= 0 && lock.isHeldByCurrentThread()) {
-                claimed = -1;  // the claim is dropped: give back the hold claim() kept
+            if (LockedRing.this.claimed >= 0 && lock.isHeldByCurrentThread()) {
+                LockedRing.this.claimed = -1;  // the claim is dropped: give back the hold claim() kept
                 lock.unlock();
             }
             if (closed) {
@@ -534,12 +546,7 @@ public final class LockedRing implements AutoCloseable {
                     await(notEmpty, this, timed, deadline);
                 }
                 int n = (int) Math.min(head - tail, dst.byteSize());
-                int index = (int) (tail & mask);
-                int first = Math.min(n, capacity - index);
-                MemorySegment.copy(data, index, dst, 0, first);
-                if (first < n) {
-                    MemorySegment.copy(data, 0, dst, first, n - first);
-                }
+                region.copyOut(tail, dst, 0, n);
                 release(n);
                 return n;
             } finally {
@@ -563,12 +570,7 @@ public final class LockedRing implements AutoCloseable {
                 if (n == 0) {
                     return 0;
                 }
-                int index = (int) (tail & mask);
-                int first = Math.min(n, capacity - index);
-                handler.onSegment(data.asSlice(index, first).asReadOnly());
-                if (first < n) {
-                    handler.onSegment(data.asSlice(0, n - first).asReadOnly());
-                }
+                region.handOut(tail, n, handler);
                 release(n);
                 return n;
             } finally {

@@ -85,7 +85,8 @@ public interface MessageSink extends Channel {
      * Publishes the first {@code length} bytes of the claimed slice as the message: claim the most
      * you may need, then commit what you wrote.
      *
-     * @throws IllegalArgumentException when {@code length} is negative or longer than the claim
+     * @throws IllegalArgumentException when {@code length} is negative or longer than the claim; the
+     *                                  claim stays pending (commit again, or {@link #abort()})
      * @throws IllegalStateException    when nothing is claimed
      */
     void commit(int length) throws IOException;

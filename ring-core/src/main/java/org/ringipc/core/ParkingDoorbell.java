@@ -2,17 +2,45 @@ package org.ringipc.core;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * In-process sleeping with {@link LockSupport}: parking unmounts a virtual thread instead of
  * pinning its carrier. The park permit closes the window between the re-check and the park: an
  * unpark that lands first makes the park return at once.
+ *
+ * <p>Every ring handle over the same memory in this process gets the same doorbell
+ * ({@link #forMemory}): a sleeper parked through one handle is unparked by a write through another.
  */
 final class ParkingDoorbell implements Doorbell {
 
+    /** Doorbells by memory address, with the number of open handles using each. Guarded by itself. */
+    private static final Map<Long, ParkingDoorbell> SHARED = new HashMap<>();
+
     private volatile Thread producerSleeper;
     private volatile Thread consumerSleeper;
+    private int users;
+
+    /** The doorbell of the ring at {@code address}; pair with {@link #release}. */
+    static ParkingDoorbell forMemory(long address) {
+        synchronized (SHARED) {
+            ParkingDoorbell bell = SHARED.computeIfAbsent(address, a -> new ParkingDoorbell());
+            bell.users++;
+            return bell;
+        }
+    }
+
+    /** One handle over the ring at {@code address} is done with its doorbell. */
+    static void release(long address) {
+        synchronized (SHARED) {
+            ParkingDoorbell bell = SHARED.get(address);
+            if (bell != null && --bell.users == 0) {
+                SHARED.remove(address);
+            }
+        }
+    }
 
     @Override
     public void prepare(Side sleeper) {

@@ -1,58 +1,125 @@
 package org.ringipc.core;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * What an end of a lock-free ring ({@link Ring}, {@link MessageRing}) does the same way whatever
- * its framing: it holds a role in the header, waits through a {@link Waiter}, keeps track of the
- * peer's death, and closes. The framing-specific ends extend it and supply their own wait
- * condition ({@link #ready()}).
+ * What an end of a lock-free ring does the same way whatever its framing: it runs each call between
+ * {@link #enter()} and {@link #exit()}, waits through a {@link Waiter}, keeps track of the peer's
+ * death, and closes. The four ends ({@link ByteProducer}, {@link ByteConsumer},
+ * {@link RecordProducer}, {@link RecordConsumer}) extend it and supply their wait condition
+ * ({@link #ready()}) and what giving the end up leaves to tidy ({@link #abandon()}).
  *
- * <p>Thread-confined state lives in plain fields: only the end's own thread touches them. Only
- * {@code closed} is volatile, because another thread may close the end under a blocked caller.
+ * <p>Closing and running calls: an end is not given back while a call on it runs. {@link #close()}
+ * from another thread marks the end closed, wakes a call asleep in it and waits for the call to
+ * leave; the call sees the mark at its next check and fails with
+ * {@link AsynchronousCloseException}, so a call that returns normally had all its bytes published
+ * before the end was marked CLOSED (and so before the peer's EOF). A close from inside a call (an
+ * interrupt, a handler) is finished by that call on its way out.
+ *
+ * <p>Thread-confined state lives in plain fields: only the end's calling thread touches them, one
+ * call at a time. The closer reads them only after the last call left ({@link #exit()} releases).
  */
-abstract class RingEnd implements Waiter.Condition {
+abstract class RingEnd implements Waiter.Condition, AutoCloseable {
 
+    private static final VarHandle RUNNING;
+
+    static {
+        try {
+            RUNNING = MethodHandles.lookup().findVarHandle(RingEnd.class, "running", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final RingMemory memory;
     final RingHeader header;
+    final HeaderSide side;
     final Waiter waiter;
     /** Whether publishing has to look for a sleeping peer: only BLOCK rings sleep. */
     final boolean wakes;
     /** The peer's process died (or was found dead since it was last taken over). */
     boolean peerDied;
     volatile boolean closed;
-
-    private final Object ring;
-    private final Doorbell.Side side;
-    private final Doorbell.Side peer;
+    /** The thread inside a call on this end, or null. Accessed through {@link #RUNNING}. */
+    @SuppressWarnings("unused")
+    private volatile Thread running;
+    /** Set once, by whoever gives the end back. Guarded by this. */
+    private boolean released;
     private long lastPeerPoll = System.nanoTime();
 
-    /**
-     * @param ring the ring object: closing an end and the ring forgetting it happen under its lock,
-     *             as do the ring's sink() and source()
-     */
-    RingEnd(Object ring, RingHeader header, Doorbell.Side side, RingOptions options, Doorbell doorbell) {
-        this.ring = ring;
-        this.header = header;
+    RingEnd(RingMemory memory, HeaderSide side) {
+        this.memory = memory;
+        this.header = memory.header;
         this.side = side;
-        this.peer = side == Doorbell.Side.PRODUCER ? Doorbell.Side.CONSUMER : Doorbell.Side.PRODUCER;
-        this.waiter = new Waiter(options.waitStrategy(), doorbell, side, header);
+        this.waiter = new Waiter(memory.options.waitStrategy(), memory.doorbell, side, header);
         this.wakes = waiter.peerMaySleep();
     }
 
-    /** Called under the ring's lock when this end closes, so that the ring forgets it. */
-    abstract void forget();
-
-    /** Re-reads the peer's role before a wait, without asking the process table unless it was dead. */
-    final void refreshPeer() {
-        peerDied = Roles.peerDied(header, peer, peerDied, false);
+    /**
+     * Starts a call: from here until {@link #exit()} the end is not given back.
+     *
+     * @throws ClosedChannelException when the end is closed
+     */
+    final void enter() throws ClosedChannelException {
+        // volatile store, then the volatile read of closed (StoreLoad, Dekker with close(), which
+        // stores closed and then reads running): either close() sees this call and waits for it,
+        // or this call sees closed and does nothing
+        RUNNING.setVolatile(this, Thread.currentThread());
+        if (closed) {
+            RUNNING.setRelease(this, null);
+            finishIfClosedHere();
+            throw new ClosedChannelException();
+        }
     }
 
-    /** Asks the process table whether the peer lives: the waiter calls it every poll period. */
+    /** As {@link #enter()}, but false instead of an exception when the end is closed. */
+    final boolean tryEnter() {
+        try {
+            enter();
+            return true;
+        } catch (ClosedChannelException e) {
+            return false;
+        }
+    }
+
+    /** Ends a call; a close that came in meanwhile from this thread is finished here. */
+    final void exit() {
+        // release: the call's plain state (positions, claim) is visible to a closer that reads null
+        RUNNING.setRelease(this, null);
+        if (closed) {
+            finishIfClosedHere();
+        }
+    }
+
+    /** Gives back whatever a call left pending (a claim) when the end closes. No call runs. */
+    abstract void abandon();
+
+    /** Re-reads the peer's role before a wait, without asking the lock unless it was dead. */
+    final void refreshPeer() {
+        if (peerDied) {
+            peerDied = memory.holderDied(side.peer());
+        }
+    }
+
+    /** Asks whether the peer's holder lives: the waiter calls it every poll period. */
     @Override
     public final void pollPeer() {
-        peerDied = Roles.peerDied(header, peer, peerDied, true);
+        boolean died = memory.holderDied(side.peer());
+        if (died && !peerDied) {
+            RingEvents.PeerDeath event = new RingEvents.PeerDeath();
+            if (event.shouldCommit()) {
+                event.side = side.peer().label;
+                event.pid = memory.ownerPid(side.peer());
+                event.commit();
+            }
+        }
+        peerDied = died;
     }
 
     /**
@@ -81,7 +148,7 @@ abstract class RingEnd implements Waiter.Condition {
     final int await(boolean timed, long deadline) throws IOException {
         int outcome = waiter.await(this, timed, deadline);
         if (outcome == Waiter.INTERRUPTED) {
-            close();
+            close();  // from inside the call: exit() finishes it
             throw new ClosedByInterruptException();
         }
         if (closed) {
@@ -96,17 +163,50 @@ abstract class RingEnd implements Waiter.Condition {
     }
 
     /**
-     * Marks this end closed and gives its role back, then wakes the peer (which sees EOF or broken
-     * pipe) and any thread of this end blocked in a wait. Idempotent.
+     * Marks this end closed and, once no call runs on it, gives back a pending claim and the end
+     * (the peer sees EOF or broken pipe). From another thread it wakes a blocked call and waits for
+     * it to leave; from inside a call, the call finishes the close as it returns. Idempotent.
      */
+    @Override
     public final void close() {
-        synchronized (ring) {
-            if (closed) {
+        // volatile store, then the volatile read of running: the closer's half of the Dekker pair
+        // with enter()
+        closed = true;
+        Thread inside = (Thread) RUNNING.getVolatile(this);
+        if (inside == Thread.currentThread()) {
+            return;  // closed from inside a call: exit() finishes
+        }
+        for (int spins = 0; RUNNING.getVolatile(this) != null; spins++) {
+            // the call sees closed at its next check; one asleep in the waiter needs waking
+            waiter.wakeSelf();
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+        finish();
+    }
+
+    /** Finishes a close when no call runs any more (the last one may have left just now). */
+    private void finishIfClosedHere() {
+        if (RUNNING.getVolatile(this) == null) {
+            finish();
+        }
+    }
+
+    /** Gives the end back, once; a second caller waits until the first is done. */
+    private void finish() {
+        synchronized (this) {
+            if (released) {
                 return;
             }
-            closed = true;
-            Roles.release(header, side);
-            forget();
+            released = true;
+            try {
+                abandon();
+            } finally {
+                memory.release(this);
+            }
         }
         waiter.wakePeer();
         waiter.wakeSelf();

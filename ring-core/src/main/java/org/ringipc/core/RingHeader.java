@@ -1,14 +1,33 @@
 package org.ringipc.core;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 
-import static org.ringipc.core.RingLayout.*;
+import static org.ringipc.core.RingLayout.BATCH_END_VH;
+import static org.ringipc.core.RingLayout.BYTES_DROPPED_VH;
+import static org.ringipc.core.RingLayout.CAPACITY_VH;
+import static org.ringipc.core.RingLayout.DROPS_VH;
+import static org.ringipc.core.RingLayout.EPOCH_VH;
+import static org.ringipc.core.RingLayout.FLAGS_VH;
+import static org.ringipc.core.RingLayout.HEADER_BYTES;
+import static org.ringipc.core.RingLayout.HEADER_SIZE_VH;
+import static org.ringipc.core.RingLayout.HEAD_VH;
+import static org.ringipc.core.RingLayout.LOST_BYTES_VH;
+import static org.ringipc.core.RingLayout.LOST_RECORDS_VH;
+import static org.ringipc.core.RingLayout.MAGIC;
+import static org.ringipc.core.RingLayout.MAGIC_VH;
+import static org.ringipc.core.RingLayout.READS_VH;
+import static org.ringipc.core.RingLayout.STREAMS_VH;
+import static org.ringipc.core.RingLayout.TAIL_VH;
+import static org.ringipc.core.RingLayout.VERSION;
+import static org.ringipc.core.RingLayout.VERSION_VH;
+import static org.ringipc.core.RingLayout.WRITES_VH;
 
 /**
  * Typed access to one ring header. Every accessor names its memory order, the way
- * {@link VarHandle} does, so that each read of shared state shows its ordering at the call site.
- * Plain accessors are for fields only their own side writes, read back by that same side.
+ * {@link java.lang.invoke.VarHandle} does, so that each read of shared state shows its ordering at
+ * the call site. Plain accessors are for fields only their own side writes, read back by that same
+ * side. The fields each side owns (its owner, state, waiting flag, sleeps) are reached through its
+ * {@link HeaderSide}.
  */
 final class RingHeader {
 
@@ -59,15 +78,8 @@ final class RingHeader {
         BYTES_DROPPED_VH.setOpaque(segment, (long) BYTES_DROPPED_VH.get(segment) + bytes);
         DROPS_VH.setOpaque(segment, (long) DROPS_VH.get(segment) + 1);
     }
-    long producerSleepsOpaque() { return (long) PRODUCER_SLEEPS_VH.getOpaque(segment); }
-    void addProducerSleepOpaque() { PRODUCER_SLEEPS_VH.setOpaque(segment, (long) PRODUCER_SLEEPS_VH.get(segment) + 1); }
-
-    long producerPidVolatile() { return (long) PRODUCER_PID_VH.getVolatile(segment); }
-    boolean casProducerPid(long expected, long pid) { return PRODUCER_PID_VH.compareAndSet(segment, expected, pid); }
-    long producerStartTimeOpaque() { return (long) PRODUCER_START_VH.getOpaque(segment); }
-    void setProducerStartTimeOpaque(long t) { PRODUCER_START_VH.setOpaque(segment, t); }
-    int producerStateAcquire() { return (int) PRODUCER_STATE_VH.getAcquire(segment); }
-    void setProducerStateRelease(int state) { PRODUCER_STATE_VH.setRelease(segment, state); }
+    long epochAcquire() { return (long) EPOCH_VH.getAcquire(segment); }
+    void setEpochRelease(long epoch) { EPOCH_VH.setRelease(segment, epoch); }
 
     // consumer block
 
@@ -77,46 +89,38 @@ final class RingHeader {
 
     long readsOpaque() { return (long) READS_VH.getOpaque(segment); }
     void addReadsOpaque(long n) { READS_VH.setOpaque(segment, (long) READS_VH.get(segment) + n); }
-    long consumerSleepsOpaque() { return (long) CONSUMER_SLEEPS_VH.getOpaque(segment); }
-    void addConsumerSleepOpaque() { CONSUMER_SLEEPS_VH.setOpaque(segment, (long) CONSUMER_SLEEPS_VH.get(segment) + 1); }
-
-    long consumerPidVolatile() { return (long) CONSUMER_PID_VH.getVolatile(segment); }
-    boolean casConsumerPid(long expected, long pid) { return CONSUMER_PID_VH.compareAndSet(segment, expected, pid); }
-    long consumerStartTimeOpaque() { return (long) CONSUMER_START_VH.getOpaque(segment); }
-    void setConsumerStartTimeOpaque(long t) { CONSUMER_START_VH.setOpaque(segment, t); }
-    int consumerStateAcquire() { return (int) CONSUMER_STATE_VH.getAcquire(segment); }
-    void setConsumerStateRelease(int state) { CONSUMER_STATE_VH.setRelease(segment, state); }
-
-    // signal block: both sides write it, but only on the way to sleep and on a wake
-
-    int producerWaitingOpaque() { return (int) PRODUCER_WAITING_VH.getOpaque(segment); }
-    void setProducerWaitingVolatile(int v) { PRODUCER_WAITING_VH.setVolatile(segment, v); }
-    int consumerWaitingOpaque() { return (int) CONSUMER_WAITING_VH.getOpaque(segment); }
-    void setConsumerWaitingVolatile(int v) { CONSUMER_WAITING_VH.setVolatile(segment, v); }
-
-    // side-generic access to the role fields, for Roles
-
-    long pidVolatile(Doorbell.Side side) {
-        return side == Doorbell.Side.PRODUCER ? producerPidVolatile() : consumerPidVolatile();
+    long batchEndPlain() { return (long) BATCH_END_VH.get(segment); }
+    void setBatchEndOpaque(long position) { BATCH_END_VH.setOpaque(segment, position); }
+    long lostRecordsOpaque() { return (long) LOST_RECORDS_VH.getOpaque(segment); }
+    long lostBytesOpaque() { return (long) LOST_BYTES_VH.getOpaque(segment); }
+    void addLostOpaque(long records, long bytes) {
+        LOST_RECORDS_VH.setOpaque(segment, (long) LOST_RECORDS_VH.get(segment) + records);
+        LOST_BYTES_VH.setOpaque(segment, (long) LOST_BYTES_VH.get(segment) + bytes);
     }
 
-    boolean casPid(Doorbell.Side side, long expected, long pid) {
-        return side == Doorbell.Side.PRODUCER ? casProducerPid(expected, pid) : casConsumerPid(expected, pid);
+    // signal block: both sides write it, but only on the way to sleep, on a wake, and on open/close
+
+    long streamsOpaque() { return (long) STREAMS_VH.getOpaque(segment); }
+    long streamsAcquire() { return (long) STREAMS_VH.getAcquire(segment); }
+    void addStreamOpaque() { STREAMS_VH.setOpaque(segment, (long) STREAMS_VH.get(segment) + 1); }
+
+    // each side's own fields, through its HeaderSide
+
+    long ownerVolatile(HeaderSide side) { return (long) side.owner.getVolatile(segment); }
+    void setOwnerVolatile(HeaderSide side, long owner) { side.owner.setVolatile(segment, owner); }
+    boolean casOwner(HeaderSide side, long expected, long owner) {
+        return side.owner.compareAndSet(segment, expected, owner);
     }
 
-    long startTimeOpaque(Doorbell.Side side) {
-        return side == Doorbell.Side.PRODUCER ? producerStartTimeOpaque() : consumerStartTimeOpaque();
+    int stateAcquire(HeaderSide side) { return (int) side.state.getAcquire(segment); }
+    void setStateRelease(HeaderSide side, int state) { side.state.setRelease(segment, state); }
+    boolean casState(HeaderSide side, int expected, int state) {
+        return side.state.compareAndSet(segment, expected, state);
     }
 
-    void setStartTimeOpaque(Doorbell.Side side, long t) {
-        if (side == Doorbell.Side.PRODUCER) setProducerStartTimeOpaque(t); else setConsumerStartTimeOpaque(t);
-    }
+    int waitingOpaque(HeaderSide side) { return (int) side.waiting.getOpaque(segment); }
+    void setWaitingVolatile(HeaderSide side, int v) { side.waiting.setVolatile(segment, v); }
 
-    int stateAcquire(Doorbell.Side side) {
-        return side == Doorbell.Side.PRODUCER ? producerStateAcquire() : consumerStateAcquire();
-    }
-
-    void setStateRelease(Doorbell.Side side, int state) {
-        if (side == Doorbell.Side.PRODUCER) setProducerStateRelease(state); else setConsumerStateRelease(state);
-    }
+    long sleepsOpaque(HeaderSide side) { return (long) side.sleeps.getOpaque(segment); }
+    void addSleepOpaque(HeaderSide side) { side.sleeps.setOpaque(segment, (long) side.sleeps.get(segment) + 1); }
 }

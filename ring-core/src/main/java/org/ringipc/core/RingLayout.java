@@ -19,10 +19,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <pre>
  *   offset  block      written by           fields
  *        0  identity   format, once         magic, version, capacity, flags, headerSize
- *      128  producer   the producer         head, writes, bytesDropped, drops, sleeps, pid, startTime
- *      256  consumer   the consumer         tail, reads, sleeps, pid, startTime
+ *      128  producer   the producer         head, writes, bytesDropped, drops, sleeps, owner, epoch
+ *      256  consumer   the consumer         tail, reads, sleeps, owner, batchEnd, lostRecords, lostBytes
  *      384  signal     either side, rarely  producerWaiting, consumerWaiting (flags), producerWakeSeq,
- *                                           consumerWakeSeq (futex words), producerState, consumerState
+ *                                           consumerWakeSeq (futex words), producerState, consumerState,
+ *                                           streams
  * </pre>
  *
  * <p>Names follow the Linux kernel's {@code circ_buf}: <em>head</em> is the producer's position
@@ -36,6 +37,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * and those reads stay cache hits because the line is written only when a side goes to sleep,
  * wakes its peer, opens or closes.
  *
+ * <p>{@code owner} names the process holding an end, as one word so that it is claimed and read
+ * atomically: its pid (in the holder's PID namespace) in the low 32 bits and the low 32 bits of the
+ * process's start time in clock ticks in the high 32 (0 when unknown). In a ring file the end is
+ * held by a kernel record lock and {@code owner} only says who holds it; in memory shared by other
+ * means it is the claim itself. {@code epoch} is the producer's position when the current producer
+ * took the end over from a dead one; {@code batchEnd} the end of the batch a message-ring consumer
+ * is zeroing; {@code lostRecords}/{@code lostBytes} what producer crashes cost, counted by the
+ * consumer; {@code streams} the streams started on this ring (a new one each time a producer opens
+ * an end that was not open).
+ *
  * <p>The layout is a file format shared between processes and versions: changing it bumps
  * {@link #VERSION}, and a unit test pins every offset.
  */
@@ -44,7 +55,7 @@ public final class RingLayout {
     /** "RINGIPC1" in ASCII, big-endian: the first eight bytes of every ring. */
     public static final long MAGIC = 0x52494E4749504331L;
     /** The layout version this code reads and writes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes per header block: two 64-byte cache lines, so adjacent-line prefetch never crosses writers. */
     public static final int BLOCK_BYTES = 128;
     /** The smallest capacity: one page. */
@@ -54,7 +65,7 @@ public final class RingLayout {
 
     /** End state: the end was never opened. */
     public static final int STATE_NONE = 0;
-    /** End state: an end is open and held by the process in the block's pid. */
+    /** End state: an end is open and held by the process in the block's owner word. */
     public static final int STATE_OPEN = 1;
     /** End state: the end was closed; for the producer that is EOF once drained. */
     public static final int STATE_CLOSED = 2;
@@ -73,17 +84,19 @@ public final class RingLayout {
             JAVA_LONG.withName("bytesDropped"),
             JAVA_LONG.withName("drops"),
             JAVA_LONG.withName("sleeps"),
-            JAVA_LONG.withName("pid"),
-            JAVA_LONG.withName("startTime"),
+            JAVA_LONG.withName("owner"),
+            JAVA_LONG.withName("epoch"),
             MemoryLayout.paddingLayout(BLOCK_BYTES - 56)).withName("producer");
 
     static final StructLayout CONSUMER = MemoryLayout.structLayout(
             JAVA_LONG.withName("tail"),
             JAVA_LONG.withName("reads"),
             JAVA_LONG.withName("sleeps"),
-            JAVA_LONG.withName("pid"),
-            JAVA_LONG.withName("startTime"),
-            MemoryLayout.paddingLayout(BLOCK_BYTES - 40)).withName("consumer");
+            JAVA_LONG.withName("owner"),
+            JAVA_LONG.withName("batchEnd"),
+            JAVA_LONG.withName("lostRecords"),
+            JAVA_LONG.withName("lostBytes"),
+            MemoryLayout.paddingLayout(BLOCK_BYTES - 56)).withName("consumer");
 
     static final StructLayout SIGNAL = MemoryLayout.structLayout(
             JAVA_INT.withName("producerWaiting"),
@@ -92,7 +105,8 @@ public final class RingLayout {
             JAVA_INT.withName("consumerWakeSeq"),
             JAVA_INT.withName("producerState"),
             JAVA_INT.withName("consumerState"),
-            MemoryLayout.paddingLayout(BLOCK_BYTES - 24)).withName("signal");
+            JAVA_LONG.withName("streams"),
+            MemoryLayout.paddingLayout(BLOCK_BYTES - 32)).withName("signal");
 
     /** The whole header. */
     public static final StructLayout HEADER = MemoryLayout.structLayout(IDENTITY, PRODUCER, CONSUMER, SIGNAL)
@@ -126,20 +140,20 @@ public final class RingLayout {
     static final VarHandle WRITES_VH = handle("producer", "writes");
     static final VarHandle BYTES_DROPPED_VH = handle("producer", "bytesDropped");
     static final VarHandle DROPS_VH = handle("producer", "drops");
-    static final VarHandle PRODUCER_SLEEPS_VH = handle("producer", "sleeps");
-    static final VarHandle PRODUCER_PID_VH = handle("producer", "pid");
-    static final VarHandle PRODUCER_START_VH = handle("producer", "startTime");
-    static final VarHandle PRODUCER_STATE_VH = handle("signal", "producerState");
+    static final VarHandle EPOCH_VH = handle("producer", "epoch");
 
     static final VarHandle TAIL_VH = handle("consumer", "tail");
     static final VarHandle READS_VH = handle("consumer", "reads");
-    static final VarHandle CONSUMER_SLEEPS_VH = handle("consumer", "sleeps");
-    static final VarHandle CONSUMER_PID_VH = handle("consumer", "pid");
-    static final VarHandle CONSUMER_START_VH = handle("consumer", "startTime");
-    static final VarHandle CONSUMER_STATE_VH = handle("signal", "consumerState");
+    static final VarHandle BATCH_END_VH = handle("consumer", "batchEnd");
+    static final VarHandle LOST_RECORDS_VH = handle("consumer", "lostRecords");
+    static final VarHandle LOST_BYTES_VH = handle("consumer", "lostBytes");
 
-    static final VarHandle PRODUCER_WAITING_VH = handle("signal", "producerWaiting");
-    static final VarHandle CONSUMER_WAITING_VH = handle("signal", "consumerWaiting");
+    static final VarHandle STREAMS_VH = handle("signal", "streams");
+
+    /** Offset of the producer block: the byte a ring file's producer holds its record lock on. */
+    public static final long PRODUCER_BLOCK_OFFSET = HEADER.byteOffset(PathElement.groupElement("producer"));
+    /** Offset of the consumer block: the byte a ring file's consumer holds its record lock on. */
+    public static final long CONSUMER_BLOCK_OFFSET = HEADER.byteOffset(PathElement.groupElement("consumer"));
 
     /** Offset of the futex word a sleeping producer waits on (bumped by the consumer to wake it). */
     public static final long PRODUCER_WAKE_SEQ_OFFSET = offset("signal", "producerWakeSeq");
@@ -172,7 +186,7 @@ public final class RingLayout {
         return HEADER_BYTES + (long) checkCapacity(capacity);
     }
 
-    private static VarHandle handle(String block, String field) {
+    static VarHandle handle(String block, String field) {
         VarHandle vh = HEADER.varHandle(PathElement.groupElement(block), PathElement.groupElement(field));
         // The layout handle takes (segment, baseOffset): bind the base to 0, the header starts the segment.
         return MethodHandles.insertCoordinates(vh, 1, 0L);

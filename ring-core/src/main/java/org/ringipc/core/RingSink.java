@@ -54,6 +54,15 @@ public interface RingSink extends WritableByteChannel {
     boolean offer(MemorySegment burst) throws IOException;
 
     /**
+     * All or nothing, never waiting, like {@link #offer(MemorySegment)}, but a refusal is not a drop:
+     * for a record the caller will retry until it fits (an end-of-stream marker), which must never
+     * reach the source in part.
+     *
+     * @return false when it does not fit now (nothing was written and nothing counted)
+     */
+    boolean tryWriteWhole(MemorySegment record) throws IOException;
+
+    /**
      * Zero-copy write: waits until at least {@code minBytes} contiguous bytes are free at the head
      * (or, when the end of the data region is nearer, every byte up to it) and returns a writable
      * slice of the ring over the contiguous free space. A claim never spans the wrap point: commit

@@ -18,8 +18,22 @@ package org.ringipc.core;
  * @param consumerSleeps times the consumer went to sleep waiting for data (BLOCK)
  * @param producerPid    pid of the process holding the producer end, 0 when nobody holds it
  * @param consumerPid    pid of the process holding the consumer end, 0 when nobody holds it
+ * @param lostRecords    records lost because a producer died while publishing one, counted when the
+ *                       consumer resynchronised past it (at most one per producer crash)
+ * @param lostBytes      ring bytes skipped with those records
+ * @param streams        streams started on this ring: each time a producer opened an end that was
+ *                       not open (a takeover continues the stream)
  */
 public record RingStats(long capacity, long used, long free, long bytesWritten, long bytesRead,
                         long bytesDropped, long writes, long reads, long drops,
-                        long producerSleeps, long consumerSleeps, long producerPid, long consumerPid) {
+                        long producerSleeps, long consumerSleeps, long producerPid, long consumerPid,
+                        long lostRecords, long lostBytes, long streams) {
+
+    /** The counters of a ring that loses nothing to crashes and knows no streams (a {@link LockedRing}). */
+    public RingStats(long capacity, long used, long free, long bytesWritten, long bytesRead,
+                     long bytesDropped, long writes, long reads, long drops,
+                     long producerSleeps, long consumerSleeps, long producerPid, long consumerPid) {
+        this(capacity, used, free, bytesWritten, bytesRead, bytesDropped, writes, reads, drops,
+                producerSleeps, consumerSleeps, producerPid, consumerPid, 0, 0, 0);
+    }
 }

@@ -53,19 +53,18 @@ final class Waiter {
 
     private final WaitStrategy strategy;
     private final Doorbell doorbell;
-    private final Doorbell.Side side;
+    private final HeaderSide side;
     private final RingHeader header;
     private final MemorySegment ownWakeSeq;
     private final MemorySegment peerWakeSeq;
 
-    Waiter(WaitStrategy strategy, Doorbell doorbell, Doorbell.Side side, RingHeader header) {
+    Waiter(WaitStrategy strategy, Doorbell doorbell, HeaderSide side, RingHeader header) {
         this.strategy = strategy;
         this.doorbell = doorbell;
         this.side = side;
         this.header = header;
-        boolean producer = side == Doorbell.Side.PRODUCER;
-        this.ownWakeSeq = header.word(producer ? RingLayout.PRODUCER_WAKE_SEQ_OFFSET : RingLayout.CONSUMER_WAKE_SEQ_OFFSET);
-        this.peerWakeSeq = header.word(producer ? RingLayout.CONSUMER_WAKE_SEQ_OFFSET : RingLayout.PRODUCER_WAKE_SEQ_OFFSET);
+        this.ownWakeSeq = header.word(side.wakeSeqOffset);
+        this.peerWakeSeq = header.word(side.peer().wakeSeqOffset);
     }
 
     /**
@@ -156,8 +155,8 @@ final class Waiter {
         // acquire: read the word before announcing, so a wake sent after this read changes it and
         // the doorbell will not sleep through that wake
         int seq = (int) INT.getAcquire(ownWakeSeq, 0L);
-        doorbell.prepare(side);
-        setWaiting(1);
+        doorbell.prepare(side.side);
+        header.setWaitingVolatile(side, 1);
         // StoreLoad (Dekker, sleeper's half): the flag must be visible before we re-read the peer's
         // position; pairs with the fence in wakePeer
         VarHandle.fullFence();
@@ -166,31 +165,19 @@ final class Waiter {
                 return false;
             }
             if (!sleptBefore) {
-                if (side == Doorbell.Side.PRODUCER) {
-                    header.addProducerSleepOpaque();
-                } else {
-                    header.addConsumerSleepOpaque();
-                }
+                header.addSleepOpaque(side);
             }
             RingEvents.Wait event = new RingEvents.Wait();
             event.begin();
-            doorbell.sleep(side, ownWakeSeq, seq, maxNanos);
+            doorbell.sleep(side.side, ownWakeSeq, seq, maxNanos);
             if (event.shouldCommit()) {
-                event.side = Roles.name(side);
+                event.side = side.label;
                 event.capacity = header.capacityAcquire();
                 event.commit();
             }
             return true;
         } finally {
-            setWaiting(0);
-        }
-    }
-
-    private void setWaiting(int value) {
-        if (side == Doorbell.Side.PRODUCER) {
-            header.setProducerWaitingVolatile(value);
-        } else {
-            header.setConsumerWaitingVolatile(value);
+            header.setWaitingVolatile(side, 0);
         }
     }
 
@@ -207,10 +194,9 @@ final class Waiter {
         // StoreLoad (Dekker, waker's half): our position store must be visible before we read the
         // peer's flag; pairs with the fence in sleep
         VarHandle.fullFence();
-        int waiting = side == Doorbell.Side.PRODUCER ? header.consumerWaitingOpaque() : header.producerWaitingOpaque();
-        if (waiting != 0) {
+        if (header.waitingOpaque(side.peer()) != 0) {
             INT.getAndAdd(peerWakeSeq, 0L, 1);
-            doorbell.ring(peerSide(), peerWakeSeq);
+            doorbell.ring(side.peer().side, peerWakeSeq);
             markWake();
         }
     }
@@ -218,10 +204,6 @@ final class Waiter {
     /** Wakes a thread of this side blocked in this end (an asynchronous close). */
     void wakeSelf() {
         INT.getAndAdd(ownWakeSeq, 0L, 1);
-        doorbell.ring(side, ownWakeSeq);
-    }
-
-    private Doorbell.Side peerSide() {
-        return side == Doorbell.Side.PRODUCER ? Doorbell.Side.CONSUMER : Doorbell.Side.PRODUCER;
+        doorbell.ring(side.side, ownWakeSeq);
     }
 }

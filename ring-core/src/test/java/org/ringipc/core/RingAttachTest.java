@@ -66,7 +66,7 @@ class RingAttachTest {
 
             Ring.format(memory, CAPACITY);
             memory.set(ValueLayout.JAVA_INT, RingLayout.offset("identity", "version"), 7);
-            assertEquals("version=7: this build reads version 1", attachError(memory));
+            assertEquals("version=7: this build reads version 2", attachError(memory));
 
             Ring.format(memory, CAPACITY);
             memory.set(ValueLayout.JAVA_INT, RingLayout.offset("identity", "headerSize"), 256);

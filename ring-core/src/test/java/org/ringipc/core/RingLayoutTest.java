@@ -17,21 +17,25 @@ class RingLayoutTest {
             "identity, magic, 0", "identity, version, 8", "identity, capacity, 12",
             "identity, flags, 16", "identity, headerSize, 20",
             "producer, head, 128", "producer, writes, 136", "producer, bytesDropped, 144",
-            "producer, drops, 152", "producer, sleeps, 160", "producer, pid, 168", "producer, startTime, 176",
+            "producer, drops, 152", "producer, sleeps, 160", "producer, owner, 168", "producer, epoch, 176",
             "consumer, tail, 256", "consumer, reads, 264", "consumer, sleeps, 272",
-            "consumer, pid, 280", "consumer, startTime, 288",
+            "consumer, owner, 280", "consumer, batchEnd, 288", "consumer, lostRecords, 296", "consumer, lostBytes, 304",
             "signal, producerWaiting, 384", "signal, consumerWaiting, 388", "signal, producerWakeSeq, 392",
             "signal, consumerWakeSeq, 396", "signal, producerState, 400", "signal, consumerState, 404",
+            "signal, streams, 408",
     })
     void headerFieldsSitAtPinnedOffsets(String block, String field, long offset) {
         assertEquals(offset, RingLayout.offset(block, field));
     }
 
     @Test
-    void headerIsFourBlocksOf128BytesAndVersionOne() {
+    void headerIsFourBlocksOf128BytesAndVersionTwo() {
         assertEquals(512, RingLayout.HEADER_BYTES);
         assertEquals(4 * RingLayout.BLOCK_BYTES, RingLayout.HEADER.byteSize());
-        assertEquals(1, RingLayout.VERSION);
+        assertEquals(2, RingLayout.VERSION);
+        // the bytes each end's record lock covers: the first byte of its own block
+        assertEquals(128, RingLayout.PRODUCER_BLOCK_OFFSET);
+        assertEquals(256, RingLayout.CONSUMER_BLOCK_OFFSET);
         assertEquals(RingLayout.offset("signal", "producerWakeSeq"), RingLayout.PRODUCER_WAKE_SEQ_OFFSET);
         assertEquals(RingLayout.offset("signal", "consumerWakeSeq"), RingLayout.CONSUMER_WAKE_SEQ_OFFSET);
     }

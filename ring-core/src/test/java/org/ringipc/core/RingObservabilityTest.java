@@ -116,9 +116,12 @@ class RingObservabilityTest {
                 && e.getString("side").equals("producer")), "a PeerDeath event");
     }
 
-    /** Writes into the header what a process that then died leaves behind: its pid and an open end. */
+    /**
+     * Writes into the header what a process that then died leaves behind: its owner word (the pid,
+     * start time unknown) and an open end.
+     */
     static void pretendHeld(MemorySegment memory, String block, long pid) {
-        memory.set(ValueLayout.JAVA_LONG, RingLayout.offset(block, "pid"), pid);
+        memory.set(ValueLayout.JAVA_LONG, RingLayout.offset(block, "owner"), pid);
         memory.set(ValueLayout.JAVA_INT, RingLayout.offset("signal", block + "State"), RingLayout.STATE_OPEN);
     }
 }

@@ -42,9 +42,14 @@ final class MappedFile {
 
     /** Maps {@code size} bytes of {@code channel} read-write (growing the file if it is shorter). */
     static MappedFile map(Path path, FileChannel channel, long size) throws IOException {
+        return map(path, channel, size, FileChannel.MapMode.READ_WRITE);
+    }
+
+    /** Maps {@code size} bytes of {@code channel} in {@code mode}. */
+    static MappedFile map(Path path, FileChannel channel, long size, FileChannel.MapMode mode) throws IOException {
         Arena arena = Arena.ofShared();
         try {
-            return new MappedFile(path, size, arena, channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena));
+            return new MappedFile(path, size, arena, channel.map(mode, 0, size, arena));
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;

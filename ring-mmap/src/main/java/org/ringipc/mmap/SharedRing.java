@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.ringipc.core.Doorbell;
+import org.ringipc.core.EndLocks;
 import org.ringipc.core.Ring;
 import org.ringipc.core.RingFormatException;
 import org.ringipc.core.RingLayout;
@@ -57,10 +58,13 @@ import org.ringipc.core.RingStats;
  * <p>This class owns the file mapping and a {@link Ring} laid over it; everything else (the
  * lock-free protocol, roles, peer-death detection) is the ring core's:
  * <ul>
- *   <li>Roles: {@link #sink()} and {@link #source()} claim the producer and consumer end by a
- *       compare-and-set of this process's pid (and start time) in the header. An end held by a live
- *       process is refused with an {@link IllegalStateException} naming its pid; an end whose holder
- *       died (or whose pid now belongs to another process) is taken over.</li>
+ *   <li>Ends: {@link #sink()} and {@link #source()} claim the producer and consumer end with a
+ *       kernel open-file-description record lock ({@code fcntl F_OFD_SETLK}) on one byte of the
+ *       end's header block, held through this handle's own descriptor of the file. A live holder
+ *       (another process, another handle, this one included) makes the claim fail with an
+ *       {@link IllegalStateException} naming the pid the header records; the kernel drops the lock
+ *       when its holder dies, however and in whatever PID namespace, and the next claimer takes the
+ *       end over. The pid in the header is informational (for {@code ring stat}).</li>
  *   <li>Peer death: a blocked reader whose writer process died gets EOF (-1) once the ring is
  *       drained, a blocked writer whose reader died fails with "broken pipe"; both notice within
  *       about 100 ms (the core polls the holder's liveness while waiting).</li>
@@ -75,18 +79,62 @@ import org.ringipc.core.RingStats;
  */
 public final class SharedRing implements AutoCloseable {
 
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final MappedFile file;
     private final Ring ring;
     private final FutexDoorbell doorbell;
+    /** The ends' locks: record locks on this handle's descriptor, or owner words where FFM is denied. */
+    private final EndLocks locks;
+    /** Null where record locks are unavailable; closed last, which drops any lock still held. */
+    private final RecordLocks recordLocks;
     private final RingMXBeans.Slot mxBean = new RingMXBeans.Slot();
 
-    private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell) {
+    /** Opened by {@link #openReadOnly}: stats and end status only. */
+    private final boolean readOnly;
+
+    private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell, EndLocks locks, RecordLocks recordLocks) {
+        this(file, ring, doorbell, locks, recordLocks, false);
+    }
+
+    private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell, EndLocks locks, RecordLocks recordLocks,
+                       boolean readOnly) {
+        this.readOnly = readOnly;
         this.file = file;
         this.ring = ring;
         this.doorbell = doorbell;
+        this.locks = locks;
+        this.recordLocks = recordLocks;
+    }
+
+    /**
+     * Record locks on {@code path} (which must name the file being mapped), or null where they
+     * cannot be used; then the ends fall back to owner words (liveness by pid, one PID namespace).
+     */
+    private static RecordLocks recordLocks(Path path, boolean readOnly) throws IOException {
+        return RecordLocks.unavailableReason() == null ? RecordLocks.open(path, readOnly) : null;
+    }
+
+    private static EndLocks endLocks(RecordLocks record, MappedFile mapped) {
+        return record != null ? record : EndLocks.ownerWord(mapped.segment());
+    }
+
+    /** Runs {@code body} with the caller's interrupt status cleared, then restores it. */
+    private static <T> T uninterrupted(IoSupplier<T> body) throws IOException {
+        // a FileChannel refuses to open (ClosedByInterruptException) for an interrupted thread;
+        // as Pipe.open, creating or opening a ring succeeds and leaves the status set
+        boolean interrupted = Thread.interrupted();
+        try {
+            return body.get();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private interface IoSupplier<T> {
+        T get() throws IOException;
     }
 
     /** The mode a ring file gets unless the caller asks for another: owner read/write ({@code 0600}). */
@@ -139,6 +187,11 @@ public final class SharedRing implements AutoCloseable {
      */
     public static SharedRing create(Path file, int capacity, RingOptions options, Set<PosixFilePermission> mode,
                                     boolean force) throws IOException {
+        return uninterrupted(() -> doCreate(file, capacity, options, mode, force));
+    }
+
+    private static SharedRing doCreate(Path file, int capacity, RingOptions options, Set<PosixFilePermission> mode,
+                                       boolean force) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
         checkMode(mode);
@@ -160,6 +213,7 @@ public final class SharedRing implements AutoCloseable {
                 : new FileAttribute<?>[0];
         FutexDoorbell doorbell = new FutexDoorbell();
         MappedFile mapped = null;
+        RecordLocks record = null;
         try {
             try (FileChannel ch = FileChannel.open(tmp, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attrs)) {
@@ -169,14 +223,20 @@ public final class SharedRing implements AutoCloseable {
                 }
                 mapped = MappedFile.map(target, ch, size);
             }
-            Ring ring = Ring.format(mapped.segment(), capacity, options, doorbell);
+            // the temporary name is ours alone: the locks' descriptor is on the file just mapped
+            record = recordLocks(tmp, false);
+            EndLocks locks = endLocks(record, mapped);
+            Ring ring = Ring.format(mapped.segment(), capacity, options, doorbell, locks);
             // rename(2) replaces whatever is at the path (a link planted since the check included)
             // and never writes through it
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new SharedRing(mapped, ring, doorbell);
+            return new SharedRing(mapped, ring, doorbell, locks, record);
         } catch (IOException | RuntimeException | Error e) {
             if (mapped != null) {
                 mapped.unmap(() -> { });
+            }
+            if (record != null) {
+                record.close();
             }
             Files.deleteIfExists(tmp);
             throw e;
@@ -252,12 +312,45 @@ public final class SharedRing implements AutoCloseable {
      */
     public static SharedRing open(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        return uninterrupted(() -> doOpen(file, false));
+    }
+
+    /**
+     * Opens a ring file for looking only: {@link #stats()}, {@link #producerEnd()},
+     * {@link #consumerEnd()}, {@link #registerMXBean}. Needs read permission only (a monitoring
+     * user); the file is mapped read-only and validated as by {@link #open(Path)}.
+     * {@link #sink()} and {@link #source()} are refused.
+     *
+     * @throws NoSuchFileException  when there is no file
+     * @throws RingFormatException  as {@link #open(Path)}
+     * @throws IOException          when the file cannot be opened for reading
+     */
+    public static SharedRing openReadOnly(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        return uninterrupted(() -> doOpen(file, true));
+    }
+
+    private static SharedRing doOpen(Path file, boolean readOnly) throws IOException {
         Path target = file.toAbsolutePath();
         checkRegularFile(target);
         FutexDoorbell doorbell = new FutexDoorbell();
         MappedFile mapped;
         long size;
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        RecordLocks record;
+        try {
+            record = recordLocks(target, readOnly);
+        } catch (IOException e) {
+            if (!Files.exists(target)) {
+                throw new NoSuchFileException(target.toString(), null, "no such ring file");
+            }
+            throw e;
+        }
+        // map the very file the locks' descriptor has open, even if the path is renamed over meanwhile
+        Path viaFd = record != null ? Path.of("/proc/self/fd/" + record.fd()) : null;
+        Path mapPath = viaFd != null && Files.exists(viaFd) ? viaFd : target;
+        Set<OpenOption> access = readOnly ? Set.of(StandardOpenOption.READ)
+                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel ch = FileChannel.open(mapPath, access)) {
             size = ch.size();
             if (size == 0) {
                 throw new RingFormatException("file=" + target + ": size=0, the file is empty (not a ring)");
@@ -267,27 +360,42 @@ public final class SharedRing implements AutoCloseable {
                 throw new RingFormatException("file=" + target + ": size=" + size
                         + " is larger than any ring (" + largest + " bytes): not a ring");
             }
-            mapped = MappedFile.map(target, ch, size);
+            mapped = MappedFile.map(target, ch, size,
+                    readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE);
         } catch (NoSuchFileException e) {
+            closeQuietly(record);
             throw new NoSuchFileException(target.toString(), null, "no such ring file");
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(record);
+            throw e;
         }
         try {
-            Ring ring = Ring.attach(mapped.segment(), doorbell);
+            EndLocks locks = endLocks(record, mapped);
+            Ring ring = Ring.attach(mapped.segment(), doorbell, locks);
             long required = Ring.requiredBytes(ring.capacity());
             if (size != required) {
                 throw new RingFormatException("size=" + size + " does not match capacity=" + ring.capacity()
                         + ", which needs " + required + " bytes");
             }
-            return new SharedRing(mapped, ring, doorbell);
+            return new SharedRing(mapped, ring, doorbell, locks, record, readOnly);
         } catch (RingFormatException e) {
             mapped.unmap(() -> { });
+            closeQuietly(record);
             throw new RingFormatException("file=" + target + ": " + e.getMessage());
         } catch (InternalError e) {
             mapped.unmap(() -> { });
+            closeQuietly(record);
             throw mapped.translate(e);
         } catch (RuntimeException e) {
             mapped.unmap(() -> { });
+            closeQuietly(record);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(RecordLocks record) {
+        if (record != null) {
+            record.close();
         }
     }
 
@@ -315,6 +423,7 @@ public final class SharedRing implements AutoCloseable {
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
      */
     public RingSink sink() {
+        checkWritable("sink");
         return new SharedSink(ring.sink(), file);
     }
 
@@ -324,7 +433,15 @@ public final class SharedRing implements AutoCloseable {
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
      */
     public RingSource source() {
+        checkWritable("source");
         return new SharedSource(ring.source(), file);
+    }
+
+    private void checkWritable(String end) {
+        if (readOnly) {
+            throw new IllegalStateException("file=" + file.path() + " was opened read-only (openReadOnly): no "
+                    + end + " can be taken; use SharedRing.open");
+        }
     }
 
     /**
@@ -354,21 +471,19 @@ public final class SharedRing implements AutoCloseable {
 
     /** Who holds the producer end, read from the header. */
     public EndStatus producerEnd() {
-        return end(stats().producerPid(), "producer", "producerState");
+        return end(stats().producerPid(), "producerState", Doorbell.Side.PRODUCER);
     }
 
-    /** Who holds the consumer end, read from the header. */
+    /** Who holds the consumer end, read from the header and the end's lock. */
     public EndStatus consumerEnd() {
-        return end(stats().consumerPid(), "consumer", "consumerState");
+        return end(stats().consumerPid(), "consumerState", Doorbell.Side.CONSUMER);
     }
 
-    private EndStatus end(long pid, String block, String stateField) {
-        MemorySegment header = file.segment();
-        // acquire (both): a reader in another process; pairs with the release of the end's state
-        // when the core claims or gives up a role
-        int state = (int) INT.getAcquire(header, RingLayout.offset("signal", stateField));
-        long started = (long) LONG.getAcquire(header, RingLayout.offset(block, "startTime"));
-        return EndStatus.of(pid, started, state);
+    private EndStatus end(long pid, String stateField, Doorbell.Side side) {
+        // acquire: a reader in another process; pairs with the release of the end's state when
+        // the core claims or gives up an end
+        int state = (int) INT.getAcquire(file.segment(), RingLayout.offset("signal", stateField));
+        return EndStatus.of(pid, state, locks.isHeld(side));
     }
 
     /** Data bytes the ring holds. */
@@ -419,6 +534,8 @@ public final class SharedRing implements AutoCloseable {
             doorbell.ring(Doorbell.Side.PRODUCER, header.asSlice(RingLayout.PRODUCER_WAKE_SEQ_OFFSET, Integer.BYTES));
             doorbell.ring(Doorbell.Side.CONSUMER, header.asSlice(RingLayout.CONSUMER_WAKE_SEQ_OFFSET, Integer.BYTES));
         });
+        // last: the ends released their locks; closing the descriptor drops any left (a truncated file)
+        closeQuietly(recordLocks);
         if (truncated != null) {
             throw new UncheckedIOException(truncated);
         }

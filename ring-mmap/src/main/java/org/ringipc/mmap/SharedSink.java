@@ -68,6 +68,15 @@ final class SharedSink implements RingSink {
     }
 
     @Override
+    public boolean tryWriteWhole(MemorySegment record) throws IOException {
+        try {
+            return sink.tryWriteWhole(record);
+        } catch (InternalError | IllegalStateException e) {
+            throw file.translate(e);
+        }
+    }
+
+    @Override
     public MemorySegment claim(int minBytes) throws IOException {
         try {
             return sink.claim(minBytes);

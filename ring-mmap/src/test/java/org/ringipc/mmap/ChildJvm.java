@@ -32,15 +32,21 @@ final class ChildJvm implements AutoCloseable {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-Xss512k", "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss512k", "-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }
 
     static ChildJvm start(Class<?> main, String... args) throws IOException {
+        return startUnder(List.of(), main, args);
+    }
+
+    /** As {@link #start}, run by {@code prefix} (e.g. {@code unshare -Urpf --mount-proc}). */
+    static ChildJvm startUnder(List<String> prefix, Class<?> main, String... args) throws IOException {
         Path err = Files.createTempFile("ringipc-child-", ".err");
-        ProcessBuilder pb = new ProcessBuilder(javaCommand(main, args))
-                .redirectError(err.toFile());
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(javaCommand(main, args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
         return new ChildJvm(pb.start(), err);
     }
 

@@ -1,0 +1,108 @@
+package org.ringipc.core;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/**
+ * The data region of a ring, addressed by ring position: every copy in, copy out, zeroing and
+ * in-place hand-out splits at the end of the region here, once, for {@link Ring}, {@link MessageRing}
+ * and {@link LockedRing}. Positions are free-running; the index is {@code position & (capacity - 1)}.
+ * Callers pass at most {@code capacity} bytes. No ordering here: the callers publish.
+ */
+final class DataRegion {
+
+    private final MemorySegment data;
+    private final ByteBuffer buffer;
+    private final int capacity;
+    private final int mask;
+
+    DataRegion(MemorySegment data) {
+        this.data = data;
+        this.buffer = data.asByteBuffer();
+        this.capacity = (int) data.byteSize();
+        this.mask = capacity - 1;
+    }
+
+    MemorySegment segment() {
+        return data;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    int index(long position) {
+        return (int) (position & mask);
+    }
+
+    /** Bytes from {@code position} to the end of the region: the longest contiguous slice there. */
+    int toEnd(long position) {
+        return capacity - index(position);
+    }
+
+    /** Copies {@code n} bytes of {@code src} from {@code srcOffset} into the region at {@code position}. */
+    void copyIn(long position, MemorySegment src, long srcOffset, int n) {
+        int index = index(position);
+        int first = Math.min(n, capacity - index);
+        MemorySegment.copy(src, srcOffset, data, index, first);
+        if (first < n) {
+            MemorySegment.copy(src, srcOffset + first, data, 0, n - first);
+        }
+    }
+
+    /** Copies the next {@code n} bytes of {@code src} into the region at {@code position}; advances src. */
+    void copyIn(long position, ByteBuffer src, int n) {
+        int index = index(position);
+        int first = Math.min(n, capacity - index);
+        int pos = src.position();
+        buffer.put(index, src, pos, first);
+        if (first < n) {
+            buffer.put(0, src, pos + first, n - first);
+        }
+        src.position(pos + n);
+    }
+
+    /** Copies {@code n} bytes at {@code position} into {@code dst} from {@code dstOffset}. */
+    void copyOut(long position, MemorySegment dst, long dstOffset, int n) {
+        int index = index(position);
+        int first = Math.min(n, capacity - index);
+        MemorySegment.copy(data, index, dst, dstOffset, first);
+        if (first < n) {
+            MemorySegment.copy(data, 0, dst, dstOffset + first, n - first);
+        }
+    }
+
+    /** Copies {@code n} bytes at {@code position} into {@code dst} at its position; advances dst. */
+    void copyOut(long position, ByteBuffer dst, int n) {
+        int index = index(position);
+        int first = Math.min(n, capacity - index);
+        int pos = dst.position();
+        dst.put(pos, buffer, index, first);
+        if (first < n) {
+            dst.put(pos + first, buffer, 0, n - first);
+        }
+        dst.position(pos + n);
+    }
+
+    /** Hands {@code n} bytes at {@code position} to the handler in place, read-only, in one or two slices. */
+    void handOut(long position, int n, SegmentHandler handler) {
+        int index = index(position);
+        int first = Math.min(n, capacity - index);
+        handler.onSegment(data.asSlice(index, first).asReadOnly());
+        if (first < n) {
+            handler.onSegment(data.asSlice(0, n - first).asReadOnly());
+        }
+    }
+
+    /** Zeroes {@code bytes} (at most capacity) from {@code position}. */
+    void zero(long position, long bytes) {
+        int index = index(position);
+        long first = Math.min(bytes, capacity - index);
+        if (first > 0) {
+            data.asSlice(index, first).fill((byte) 0);
+        }
+        if (bytes > first) {
+            data.asSlice(0, bytes - first).fill((byte) 0);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.ringipc.core;
+
+import java.lang.invoke.VarHandle;
+
+/**
+ * One side of a ring (producer or consumer) with the header fields that belong to it, so that code
+ * written once for "an end" reads and writes its own side's fields and its peer's without asking
+ * which side it is.
+ */
+enum HeaderSide {
+
+    PRODUCER(Doorbell.Side.PRODUCER, "producer", RingLayout.PRODUCER_BLOCK_OFFSET, RingLayout.PRODUCER_WAKE_SEQ_OFFSET),
+    CONSUMER(Doorbell.Side.CONSUMER, "consumer", RingLayout.CONSUMER_BLOCK_OFFSET, RingLayout.CONSUMER_WAKE_SEQ_OFFSET);
+
+    /** The side as the public {@link Doorbell} names it. */
+    final Doorbell.Side side;
+    /** "producer" or "consumer": the header block's name, and the word messages use. */
+    final String label;
+    /** Where the side's header block starts: a ring file's end holds its record lock on this byte. */
+    final long blockOffset;
+    /** The futex word this side sleeps on (its peer bumps it to wake it). */
+    final long wakeSeqOffset;
+    final VarHandle owner;
+    final VarHandle sleeps;
+    final VarHandle state;
+    final VarHandle waiting;
+
+    HeaderSide(Doorbell.Side side, String label, long blockOffset, long wakeSeqOffset) {
+        this.side = side;
+        this.label = label;
+        this.blockOffset = blockOffset;
+        this.wakeSeqOffset = wakeSeqOffset;
+        this.owner = RingLayout.handle(label, "owner");
+        this.sleeps = RingLayout.handle(label, "sleeps");
+        this.state = RingLayout.handle("signal", label + "State");
+        this.waiting = RingLayout.handle("signal", label + "Waiting");
+    }
+
+    /** The other side. */
+    HeaderSide peer() {
+        return this == PRODUCER ? CONSUMER : PRODUCER;
+    }
+
+    static HeaderSide of(Doorbell.Side side) {
+        return side == Doorbell.Side.PRODUCER ? PRODUCER : CONSUMER;
+    }
+}
