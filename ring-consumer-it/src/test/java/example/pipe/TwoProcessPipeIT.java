@@ -109,4 +109,12 @@ class TwoProcessPipeIT {
         assertFalse(err.isEmpty(), "no warning without --enable-native-access");
         assertTrue(err.contains("restricted method") && err.contains("org.ringipc.mmap"), err);
     }
+
+    @Test
+    void readmeShowsThisProgramWordForWord() throws IOException {
+        String readme = Files.readString(Path.of(System.getProperty("consumer.readme")));
+        String program = Files.readString(Path.of(System.getProperty("consumer.sources"), "example", "pipe", "Pipe.java"));
+        assertTrue(readme.contains("```java\n" + program + "```\n"), "README.md does not show " + program);
+        assertTrue(readme.contains("module example.pipe { requires org.ringipc.mmap; }"), "README.md names no module-info");
+    }
 }
