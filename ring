@@ -6,22 +6,22 @@
 #   ./ring jmh ARGS                                  JMH benchmarks (ring-bench)
 #   ./ring bridge send|receive ARGS                  a ring to another host over Aeron (ring-bridge)
 #
-# Finds a JDK 22 or newer (JAVA_HOME if it is new enough, else /usr/lib/jvm/* and the other usual
-# install folders), builds the jar it needs when it is missing or older than the sources (quietly:
+# Finds a JDK 25 or newer, since the classes are Java 25 class files (JAVA_HOME if it is new enough,
+# else /usr/lib/jvm/* and the other usual install folders), builds the jar it needs when it is missing or older than the sources (quietly:
 # Maven's output goes to target/ring-build.log and is shown only on failure), then runs it with
 # native access enabled, so no restricted-method warning reaches the user.
 # RING_NO_BUILD=1 never builds: it runs the jar that is there (and fails if there is none).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-MIN_JAVA=22
+MIN_JAVA=25
 
 die() {
     echo "ring: $*" >&2
     exit 1
 }
 
-# The feature version of the JDK at $1 ("25" for 25.0.3; "1" for 1.8, which is < 22 anyway):
+# The feature version of the JDK at $1 ("25" for 25.0.3; "1" for 1.8, which is < 25 anyway):
 # from its release file, else by asking its java.
 java_version() {
     local v=""

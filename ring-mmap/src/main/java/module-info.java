@@ -1,19 +1,23 @@
 /**
  * ringipc across processes: the ring in a shared mapped file, process roles and peer-death
- * detection, Linux futex wait/wake through the foreign function API, and the {@code ring} command.
+ * detection, and Linux futex wait/wake through the foreign function API.
  *
- * <p>The library needs nothing outside the JDK. picocli is needed only by the command-line
- * classes ({@code RingCommand} and its subcommands), so it is a static (compile-time) dependency.
- * The futex downcall is a restricted method: run with
- * {@code --enable-native-access=org.ringipc.mmap} (or {@code ALL-UNNAMED} on the class path).
+ * <p>The library needs nothing outside the JDK. The {@code ring} command-line tool lives in the
+ * package {@code org.ringipc.mmap.cli}, which this module does not export: it is run, not called
+ * ({@code ./ring}, or {@code java -jar ring.jar}). Only it uses picocli, so picocli is a static
+ * (compile-time) dependency, and only that package is opened to picocli, whose annotations it
+ * reads by reflection.
+ *
+ * <p>The futex downcall is a restricted method: run with
+ * {@code --enable-native-access=org.ringipc.mmap} on the module path (or
+ * {@code --enable-native-access=ALL-UNNAMED} on the class path), or the JDK prints a warning.
  */
 module org.ringipc.mmap {
+    // org.ringipc.core in turn requires transitive java.management (SharedRing.registerMXBean
+    // returns a javax.management.ObjectName) and jdk.jfr
     requires transitive org.ringipc.core;
     requires static info.picocli;
-    // SharedRing.registerMXBean returns a javax.management.ObjectName
-    requires transitive java.management;
 
     exports org.ringipc.mmap;
-    // picocli reads and sets the annotated fields of the command classes by reflection
-    opens org.ringipc.mmap to info.picocli;
+    opens org.ringipc.mmap.cli to info.picocli;
 }

@@ -12,7 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The memory layout of a ring: the one description every offset and {@link VarHandle} comes from.
  *
- * <p>A ring is one segment: a {@value #HEADER_BYTES}-byte header, then a data region of
+ * <p>A ring is one segment: a header of {@link #HEADER_BYTES} bytes, then a data region of
  * {@code capacity} bytes (a power of two). The header has four {@value #BLOCK_BYTES}-byte blocks,
  * grouped by writer so that no two writers share a cache line or its adjacent-line prefetch pair:
  *

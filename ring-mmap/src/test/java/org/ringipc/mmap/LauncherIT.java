@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./ring} launcher script itself, run in the integration-test phase after the package
- * phase built {@code ring-mmap/target/ring.jar}: it must find a JDK 22+ with no JAVA_HOME (or an
+ * phase built {@code ring-mmap/target/ring.jar}: it must find a JDK 25+ with no JAVA_HOME (or an
  * old one), see the fresh jar as up to date (no Maven build inside {@code mvn verify}), and print
  * nothing on stderr that the user did not ask for: no "WARNING" about restricted methods or Unsafe.
  */
@@ -36,7 +36,7 @@ class LauncherIT {
         assertTrue(Files.isRegularFile(module.resolve("target/ring.jar")), "the package phase built target/ring.jar");
     }
 
-    /** {@code ./ring ARGS} with no JAVA_HOME and only the system folders on the PATH (whose java may be older than 22). */
+    /** {@code ./ring ARGS} with no JAVA_HOME and only the system folders on the PATH (whose java may be older than 25). */
     private CliTest.Cli ring(Path in, Path out, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
@@ -71,11 +71,11 @@ class LauncherIT {
     }
 
     @Test
-    void launcherPassesOverAJavaHomeOlderThan22() throws Exception {
+    void launcherPassesOverAJavaHomeOlderThan25() throws Exception {
         Path old = Files.list(Path.of("/usr/lib/jvm"))
-                .filter(p -> p.getFileName().toString().matches(".*-(8|11|17|21)-.*") && Files.isExecutable(p.resolve("bin/java")))
+                .filter(p -> p.getFileName().toString().matches(".*-(8|11|17|21|22|23|24)-.*") && Files.isExecutable(p.resolve("bin/java")))
                 .findFirst().orElse(null);
-        assumeTrue(old != null, "no JDK older than 22 installed here");
+        assumeTrue(old != null, "no JDK older than 25 installed here");
         CliTest.Result r = quiet(ring(null, null, Map.of("JAVA_HOME", old.toString()), "--version").finish());
         assertTrue(r.out().startsWith("ring "), r.out());
     }

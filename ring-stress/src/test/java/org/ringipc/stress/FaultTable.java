@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The "fault | what we did | outcome" table of the fault and hostile-peer tests, in Markdown, at
  * {@code target/stress-work/fault-table.md} (started afresh by the first row of a test JVM), for
- * the Testing section of README.md. Each row is also printed as a {@code FAULT} line.
+ * the Testing section of docs/evidence.md. Each row is also printed as a {@code FAULT} line.
  */
 final class FaultTable {
 

@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.ringipc.core.RingStats;
+import org.ringipc.mmap.EndStatus;
+import org.ringipc.mmap.SharedRing;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Spec;
  * read from the file's header; with {@code --watch}, a line of rates per interval like
  * {@code vmstat} (see {@link StatWatch}).
  */
-@Command(name = "stat", description = {
+@Command(name = "stat", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
+        description = {
         "Print capacity, used, free, every counter, and who holds each end.",
         "With --watch: one line per interval with rates (MB/s written and read, writes/s, reads/s,"
                 + " drops/s, used bytes, sleeps/s of each end), a header every 20 lines, until Ctrl+C or --count lines.",

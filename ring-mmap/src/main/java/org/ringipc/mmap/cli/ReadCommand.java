@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.ringipc.core.RingSource;
+import org.ringipc.mmap.SharedRing;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
  * {@code ring read FILE > output}: the ring to stdout until EOF. Bytes go from the ring to write(2)
  * in place ({@link RingSource#drain}); only when the ring is empty does it block in a read.
  */
-@Command(name = "read", description = "Copy the ring to stdout until EOF (the writer closed or died).")
+@Command(name = "read", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
+        description = "Copy the ring to stdout until EOF (the writer closed or died).")
 final class ReadCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring file (see 'ring create').")

@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.ringipc.core.RingSink;
+import org.ringipc.mmap.SharedRing;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Parameters;
  * {@code ring write FILE < input}: stdin into the ring, closing the sink at EOF. The kernel reads
  * stdin straight into claimed ring space (claim / read(2) / commit): no copy in Java.
  */
-@Command(name = "write", description = "Copy stdin into the ring; close the sink (EOF for the reader) at end of input.")
+@Command(name = "write", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
+        description = "Copy stdin into the ring; close the sink (EOF for the reader) at end of input.")
 final class WriteCommand implements Callable<Integer> {
 
     /** The most one read(2) may fill before it is published: keeps the reader busy on big inputs. */

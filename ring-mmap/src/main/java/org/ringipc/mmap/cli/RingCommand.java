@@ -1,13 +1,20 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code ring} command: shared ring files from the shell, launched by {@code ./ring} at the
@@ -24,6 +31,9 @@ import picocli.CommandLine.ScopeType;
  *                                           the simulated DMA engine as producer; prints sent, dropped, bytes
  *   ring consume FILE [--delay D]           verify the bursts until EOF or Ctrl+C; prints bursts, bytes,
  *                                           gaps, corrupt, drops and CPU time (exit 3 if any burst was corrupt)
+ *   ring help [COMMAND]                     the usage of ring or of one command (as COMMAND --help)
+ *   ring completion                         a bash completion script: source &lt;(ring completion)
+ *   ring [COMMAND] --version
  * </pre>
  *
  * <p>Sizes take binary suffixes ({@code 64k}, {@code 1m}); durations take units ({@code 50ms},
@@ -32,10 +42,14 @@ import picocli.CommandLine.ScopeType;
  * JVM exits (a shutdown hook, {@link StopSignal}), with the signal's exit status (130 or 143).
  *
  * <p>Errors print one line on stderr and exit non-zero (1 for a failure, 2 for a bad command
- * line); {@code --verbose} adds the stack trace. This is the only class of the module that library
- * users never need; it and its subcommands are the only ones that use picocli.
+ * line: an unknown command or option, a missing or malformed value, a capacity or mode that
+ * {@code SharedRing.create} refuses); {@code --verbose} adds the stack trace. Every command takes
+ * {@code --help} and {@code --version} and exits 0 with them.
+ *
+ * <p>This package is the only one of the module that uses picocli, and the module does not
+ * export it: library users never see it.
  */
-@Command(name = "ring", mixinStandardHelpOptions = true, version = "ring 0.1.0",
+@Command(name = "ring", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
         description = "A lock-free shared-memory pipe between processes: a ring buffer in a mapped file.",
         footer = {"", "Through ./ring also: bench ARGS (the comparison harness) and jmh ARGS (JMH), from ring-bench."})
 public final class RingCommand implements Callable<Integer> {
@@ -50,17 +64,52 @@ public final class RingCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // no subcommand given
-        throw new CommandLine.ParameterException(new CommandLine(this), "a subcommand is needed: create, write, read, stat, dma, consume");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is needed: " + String.join(", ", spec.subcommands().keySet()));
     }
 
-    /** Runs the command line and exits with its status. */
+    @Spec
+    CommandSpec spec;
+
+    /** {@code --version} of every command: the version the build wrote into {@code version.properties}. */
+    static final class Version implements IVersionProvider {
+
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = RingCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"ring " + p.getProperty("version", "(unknown version)")
+                    + " (ringipc; Java " + Runtime.version() + ")"};
+        }
+    }
+
+    /**
+     * Runs the command line and exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line with the given output and error writers; returns the exit status. */
-    static int run(String[] args, PrintWriter out, PrintWriter err) {
+    /**
+     * Runs the command line with the given output and error writers.
+     *
+     * @param args the command line
+     * @param out  where the commands print their results and help
+     * @param err  where errors go, one line each
+     * @return the exit status: 0, 1 for a failure, 2 for a bad command line, 3 for corrupt bursts
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
+        // picocli's completion-script generator, listed (it hides itself) under a shorter name
+        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion()).setCommandName("completion");
+        completion.getCommandSpec().usageMessage().hidden(false)
+                .description("Print a bash completion script for ring: source <(ring completion)");
         CommandLine cl = new CommandLine(new RingCommand())
                 .addSubcommand(new CreateCommand())
                 .addSubcommand(new WriteCommand())
@@ -68,11 +117,13 @@ public final class RingCommand implements Callable<Integer> {
                 .addSubcommand(new StatCommand())
                 .addSubcommand(new DmaCommand())
                 .addSubcommand(new ConsumeCommand())
+                .addSubcommand(new CommandLine.HelpCommand())
+                .addSubcommand("completion", completion)
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("ring: " + ex.getMessage() + " (see 'ring --help')");
+            err.println("ring: " + badCommandLine(ex));
             if (verbose) {
                 ex.printStackTrace(err);
             }
@@ -89,6 +140,21 @@ public final class RingCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return status;
+    }
+
+    /**
+     * One line for a bad command line: what is wrong and where to read more. A first word that is
+     * no command gets the list of commands, as git does.
+     */
+    private static String badCommandLine(CommandLine.ParameterException ex) {
+        CommandLine where = ex.getCommandLine();
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && where.getParent() == null
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().getFirst().startsWith("-")) {
+            return "unknown command '" + unmatched.getUnmatched().getFirst() + "'; the commands are "
+                    + String.join(", ", where.getSubcommands().keySet()) + " (see 'ring --help')";
+        }
+        String message = String.valueOf(ex.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; ");
+        return message + " (see '" + where.getCommandSpec().qualifiedName() + " --help')";
     }
 
     /** One line: the message, completed where the JDK leaves only a path. */

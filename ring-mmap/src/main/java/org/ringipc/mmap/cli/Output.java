@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.ringipc.core.RingStats;
+import org.ringipc.mmap.SharedRing;
 
 /**
  * {@code ring stat FILE --watch}: samples the ring's counters every interval and prints the

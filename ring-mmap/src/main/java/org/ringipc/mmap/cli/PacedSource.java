@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

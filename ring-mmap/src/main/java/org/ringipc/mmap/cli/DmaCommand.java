@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import org.ringipc.core.BurstProducer;
 import org.ringipc.core.RingSink;
+import org.ringipc.mmap.SharedRing;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
  * end-of-stream marker and closes the sink (so {@code ring consume} counts trailing drops as gaps
  * and sees EOF), then prints: bursts sent, dropped, bytes, seconds.
  */
-@Command(name = "dma", description = {
+@Command(name = "dma", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
+        description = {
         "Run the simulated DMA engine into the ring: a burst (sequence, length, CRC32C) every interval;"
                 + " a burst that does not fit is dropped and counted.",
         "Stops after --duration or on Ctrl+C, closes the sink (EOF for the consumer) and prints bursts sent,"

@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -10,8 +10,12 @@ import java.util.regex.Pattern;
 import org.ringipc.core.OverflowPolicy;
 import org.ringipc.core.RingOptions;
 import org.ringipc.core.WaitStrategy;
+import org.ringipc.mmap.SharedRing;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
@@ -22,7 +26,8 @@ import picocli.CommandLine.Parameters;
  * ring file, owner-only unless {@code --mode} says otherwise; a file there that is not a ring is
  * replaced only with {@code --force}, a symbolic link never.
  */
-@Command(name = "create", description = "Make a shared ring file (replacing a ring file that is there; "
+@Command(name = "create", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
+        description = "Make a shared ring file (replacing a ring file that is there; "
         + "another file only with --force; never through a symbolic link).")
 final class CreateCommand implements Callable<Integer> {
 
@@ -48,10 +53,21 @@ final class CreateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing file even when it is not a ring.")
     boolean force;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         RingOptions options = RingOptions.defaults().withWaitStrategy(wait).withOverflowPolicy(overflow);
-        SharedRing.create(file, capacity, options, mode, force).close();
+        SharedRing ring;
+        try {
+            ring = SharedRing.create(file, capacity, options, mode, force);
+        } catch (IllegalArgumentException e) {
+            // create throws it for a bad argument only (capacity, mode), before it touches the
+            // file: that is a bad command line (exit 2), not a failure
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        ring.close();
         return 0;
     }
 

@@ -1,4 +1,4 @@
-package org.ringipc.mmap;
+package org.ringipc.mmap.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +10,7 @@ import org.ringipc.core.BurstReport;
 import org.ringipc.core.BurstVerifier;
 import org.ringipc.core.RingSource;
 import org.ringipc.core.RingStats;
+import org.ringipc.mmap.SharedRing;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
  * drop counter, and the CPU time this process used. With an honest ring, {@code gaps == drops}.
  * Exit status {@value #EXIT_CORRUPT} when a corrupt burst was seen.
  */
-@Command(name = "consume", description = {
+@Command(name = "consume", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
+        description = {
         "Verify the DMA bursts in the ring (sequence, length, CRC32C) until EOF or Ctrl+C, then print bursts,"
                 + " bytes, gaps, corrupt, the producer's drops and the CPU time used.",
         "Exit status 3 when any burst was corrupt."})

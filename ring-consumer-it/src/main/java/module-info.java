@@ -1,0 +1,3 @@
+module example.pipe {
+    requires org.ringipc.mmap;
+}
