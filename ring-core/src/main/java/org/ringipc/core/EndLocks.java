@@ -7,7 +7,7 @@ package org.ringipc.core;
  * <p>A ring file ({@code org.ringipc.mmap.SharedRing}) holds a kernel open-file-description record
  * lock on one byte of each end's header block: the kernel drops it when the holder's process dies,
  * whatever its PID namespace, and a lock query answers "does a live process hold this end?" without
- * any pid. Rings in memory shared by other means use {@link #ownerWord()}: a compare-and-set of the
+ * any pid. Rings in memory shared by other means use {@link #ownerWord(java.lang.foreign.MemorySegment)}: a compare-and-set of the
  * holder's pid and start time in the end's {@code owner} word, which can only tell liveness for
  * processes in this PID namespace.
  *
