@@ -60,7 +60,8 @@ public final class BenchMain {
               --json FILE    also write every figure as JSON, and FILE.png (FILE less .json) with plots
               --rounds N     interleaved rounds; each figure is the median of them
               --only LIST    transports to measure, comma-separated, from:
-                             ring-spin ring-block pipe unix-socket shm-limit copy-limit
+                             ring-spin ring-block raw-ring pipe unix-socket tcp-loopback
+                             shm-limit copy-limit
                              ring message-ring locked-ring agrona jctools nio-pipe
               --warmup-ms MS untimed run before each timed one
               --measure-ms MS each timed run""";

@@ -2,7 +2,10 @@ package org.ringipc.bench;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -31,6 +34,8 @@ final class CrossProcess {
     static final int FORWARD_RING_BYTES = 4 << 20;
     /** The reverse ring carries only one-byte replies. */
     static final int REVERSE_RING_BYTES = 64 << 10;
+    /** The file in a tcp-loopback session's folder that holds the harness's port. */
+    private static final String PORT_FILE = "port";
 
     private CrossProcess() {
     }
@@ -114,6 +119,22 @@ final class CrossProcess {
                         yield new Session(dir, peer, new ChannelLink(ch, ch, bufferBytes));
                     }
                 }
+                case TCP_LOOPBACK -> {
+                    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+                        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                        // the peer learns the port the kernel chose from a file in the session's folder
+                        Files.writeString(dir.resolve(PORT_FILE),
+                                Integer.toString(((InetSocketAddress) server.getLocalAddress()).getPort()));
+                        Process peer = launch(transport, args);
+                        SocketChannel ch = server.accept();
+                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        yield new Session(dir, peer, new ChannelLink(ch, ch, bufferBytes));
+                    }
+                }
+                case RAW_RING -> {
+                    Link link = RawRingLink.create(dir, bufferBytes, RawRing.Tuning.LANE, FORWARD_RING_BYTES);
+                    yield new Session(dir, launch(transport, args), link);
+                }
                 default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
             };
         } catch (IOException | RuntimeException e) {
@@ -149,6 +170,13 @@ final class CrossProcess {
                 SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("socket")));
                 yield new ChannelLink(ch, ch, bufferBytes);
             }
+            case TCP_LOOPBACK -> {
+                int port = Integer.parseInt(Files.readString(dir.resolve(PORT_FILE)).strip());
+                SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                yield new ChannelLink(ch, ch, bufferBytes);
+            }
+            case RAW_RING -> RawRingLink.open(dir, bufferBytes, RawRing.Tuning.LANE);
             default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
         };
     }

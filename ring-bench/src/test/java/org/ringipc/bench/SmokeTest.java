@@ -31,7 +31,7 @@ class SmokeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT"})
+    @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT", "TCP_LOOPBACK", "RAW_RING"})
     @Timeout(120)
     void crossProcessTransportReportsEveryFigure(Transport transport) throws Exception {
         Results results = new Results();
