@@ -78,6 +78,9 @@ final class RawRing {
     // consumer's own state
     private long tail;
     private long cachedHead;
+    // the experiment's copy clock: GB/s of each copy, when sampling
+    private double[] copyRates;
+    private int copyCount;
 
     private RawRing(MemorySegment mapped, Tuning tuning) {
         long capacity = mapped.byteSize() - DATA;
@@ -116,6 +119,36 @@ final class RawRing {
         return capacity;
     }
 
+    /** From now on, times each copy in or out (the wrap's two pieces as one), up to {@code max} copies. */
+    void sampleCopies(int max) {
+        copyRates = new double[max];
+        copyCount = 0;
+    }
+
+    /**
+     * The median rate of the copies sampled since {@link #sampleCopies}, GB/s (bytes per ns), or
+     * NaN if none. A copy is a few µs: a preempted one is an outlier the median ignores, so this
+     * stays meaningful on a loaded machine where the end-to-end rate does not.
+     */
+    double medianCopyRate() {
+        if (copyRates == null || copyCount == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = java.util.Arrays.copyOf(copyRates, copyCount);
+        java.util.Arrays.sort(sorted);
+        return sorted[copyCount / 2];
+    }
+
+    private long copyClock() {
+        return copyRates == null ? 0 : System.nanoTime();
+    }
+
+    private void copied(long start, int bytes) {
+        if (copyRates != null && copyCount < copyRates.length) {
+            copyRates[copyCount++] = (double) bytes / Math.max(1, System.nanoTime() - start);
+        }
+    }
+
     /** Producer: writes {@code length} bytes of {@code src} from {@code offset}, spinning while there is no room. */
     void write(MemorySegment src, long offset, long length) {
         final int cap = capacity;
@@ -140,10 +173,12 @@ final class RawRing {
                 int m = Math.min(step, n - at);
                 int index = (int) (head & mask);
                 int first = Math.min(m, cap - index);
+                long clock = copyClock();
                 copy(src, offset + done + at, data, index, first);
                 if (first < m) {
                     copy(src, offset + done + at + first, data, 0, m - first);
                 }
+                copied(clock, m);
                 head += m;
                 at += m;
                 // release: the bytes copied in above are visible before the consumer sees the new head
@@ -171,10 +206,12 @@ final class RawRing {
         int n = (int) Math.min(available, limit);
         int index = (int) (tail & mask);
         int first = Math.min(n, capacity - index);
+        long clock = copyClock();
         copy(data, index, dst, offset, first);
         if (first < n) {
             copy(data, 0, dst, offset + first, n - first);
         }
+        copied(clock, n);
         tail += n;
         // release: our copies out of the freed bytes are complete before the producer may reuse them
         POSITION.setRelease(header, TAIL, tail);

@@ -52,6 +52,16 @@ final class RawRingLink extends Link {
         }
     }
 
+    /** The ring this end writes into. */
+    RawRing out() {
+        return out;
+    }
+
+    /** The ring this end reads from. */
+    RawRing in() {
+        return in;
+    }
+
     @Override
     MemorySegment buffer() {
         return buffer;
