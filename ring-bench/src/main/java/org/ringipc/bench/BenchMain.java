@@ -77,16 +77,22 @@ public final class BenchMain {
         for (Transport t : transports) {
             if (t.scope() == Transport.Scope.IN_PROCESS || t == Transport.COPY_LIMIT) {
                 progress.printf(Locale.ROOT, "ring bench: warm-up, %-12s  %s elapsed%n", t.id(), clock(System.nanoTime() - start));
-                measure(t, config, discarded);
+                if (t.scope() == Transport.Scope.IN_PROCESS) {
+                    InProcessBench.round(t, config, discarded);
+                } else {
+                    CrossProcessBench.round(t, config, discarded);
+                }
             }
         }
-        for (int round = 0; round < config.rounds(); round++) {
-            for (int i = 0; i < transports.size(); i++) {
-                Transport t = transports.get((round + i) % transports.size());
-                progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
-                        round + 1, config.rounds(), t.id(), i + 1, transports.size(),
-                        clock(System.nanoTime() - start));
-                measure(t, config, results);
+        try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers()) {
+            for (int round = 0; round < config.rounds(); round++) {
+                for (int i = 0; i < transports.size(); i++) {
+                    Transport t = transports.get((round + i) % transports.size());
+                    progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
+                            round + 1, config.rounds(), t.id(), i + 1, transports.size(),
+                            clock(System.nanoTime() - start));
+                    measure(t, config, results, peers);
+                }
             }
         }
         progress.printf(Locale.ROOT, "ring bench: done in %s%n", clock(System.nanoTime() - start));
@@ -101,11 +107,12 @@ public final class BenchMain {
         return results;
     }
 
-    private static void measure(Transport t, BenchConfig config, Results results) throws Exception {
+    private static void measure(Transport t, BenchConfig config, Results results, CrossProcessBench.Peers peers)
+            throws Exception {
         if (t.scope() == Transport.Scope.IN_PROCESS) {
             InProcessBench.round(t, config, results);
         } else {
-            CrossProcessBench.round(t, config, results);
+            CrossProcessBench.round(t, config, results, peers);
         }
     }
 

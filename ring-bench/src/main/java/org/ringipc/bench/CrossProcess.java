@@ -36,6 +36,8 @@ final class CrossProcess {
     static final int REVERSE_RING_BYTES = 64 << 10;
     /** The file in a tcp-loopback session's folder that holds the harness's port. */
     private static final String PORT_FILE = "port";
+    /** The FIFO in a session's folder through which the harness starts each round of the peer. */
+    static final String CONTROL_FIFO = "control.fifo";
 
     private CrossProcess() {
     }
@@ -48,6 +50,8 @@ final class CrossProcess {
         private final Path dir;
         private final Process peer;
         private final Link link;
+        private FileChannel control;
+        private int roundsStarted;
 
         private Session(Path dir, Process peer, Link link) {
             this.dir = dir;
@@ -59,9 +63,36 @@ final class CrossProcess {
             return link;
         }
 
+        /** The peer JVM. */
+        Process peer() {
+            return peer;
+        }
+
+        /** How many rounds this peer has been told to run so far: 0 means its JVM is fresh. */
+        int roundsStarted() {
+            return roundsStarted;
+        }
+
+        /**
+         * Tells the peer to run its script once more. Between rounds it sleeps in a blocking read
+         * of the control FIFO, so an idle peer of a spinning transport takes no core from the
+         * transports measured meanwhile.
+         */
+        void startRound() throws IOException {
+            if (control == null) {
+                // waits for the peer to open its end, after its link
+                control = FileChannel.open(dir.resolve(CONTROL_FIFO), StandardOpenOption.WRITE);
+            }
+            control.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+            roundsStarted++;
+        }
+
         @Override
         public void close() throws IOException {
             try {
+                if (control != null) {
+                    control.close();   // EOF: the peer leaves its round loop and closes its end
+                }
                 link.close();
                 if (!peer.waitFor(10, TimeUnit.SECONDS)) {
                     peer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -82,6 +113,7 @@ final class CrossProcess {
      */
     static Session start(Transport transport, List<String> phases, int bufferBytes) throws IOException {
         Path dir = tempDir(transport.id());
+        Fifo.make(dir.resolve(CONTROL_FIFO));
         List<String> args = new ArrayList<>();
         args.add(transport.id());
         args.add(dir.toString());
