@@ -83,20 +83,22 @@ public final class BulkExperiment {
             case "causes" -> {
                 v.add(new Variant("ring-spin", true, 4 * MIB, LANE));
                 v.add(new Variant("raw", false, 4 * MIB, LANE));
-                v.add(new Variant("raw-any-room", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.SEGMENT, 0, false, 0)));
-                v.add(new Variant("raw-bytebuffer", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.BUFFER, 0, true, 0)));
-                v.add(new Variant("raw-long-loop", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.LONGS, 0, true, 0)));
-                v.add(new Variant("raw-publish-4k", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.SEGMENT, 4096, true, 0)));
-                v.add(new Variant("raw-read-4k", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.SEGMENT, 0, true, 4096)));
+                v.add(new Variant("raw-any-room", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.SEGMENT, 0, false, 0, false)));
+                v.add(new Variant("raw-bytebuffer", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.BUFFER, 0, true, 0, false)));
+                v.add(new Variant("raw-long-loop", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.LONGS, 0, true, 0, false)));
+                v.add(new Variant("raw-publish-4k", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.SEGMENT, 4096, true, 0, false)));
+                v.add(new Variant("raw-read-4k", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.SEGMENT, 0, true, 4096, false)));
                 v.add(new Variant("raw-256k", false, 256 << 10, LANE));
                 v.add(new Variant("raw-1m", false, MIB, LANE));
                 v.add(new Variant("raw-64m", false, 64 * MIB, LANE));
+                v.add(new Variant("raw-64m-prefaulted", false, 64 * MIB, LANE.prefaulted()));
             }
             case "capacity" -> {
                 for (int cap = 64 << 10; cap <= 64 * MIB; cap <<= 2) {
                     v.add(new Variant("ring-spin-" + TextReport.bytes(cap).replace(" ", ""), true, cap, LANE));
                     v.add(new Variant("raw-" + TextReport.bytes(cap).replace(" ", ""), false, cap, LANE));
                 }
+                v.add(new Variant("raw-64MiB-prefaulted", false, 64 * MIB, LANE.prefaulted()));
             }
             case "chunk" -> {
                 v.add(new Variant("ring-spin", true, 4 * MIB, LANE));

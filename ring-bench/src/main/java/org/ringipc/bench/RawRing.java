@@ -53,10 +53,17 @@ final class RawRing {
      * @param wholeRoom    the producer waits for room for a whole piece (up to the capacity), rather
      *                     than writing whatever fits as soon as one byte is free ({@code Ring}'s way)
      * @param readBytes    the consumer copies out at most this many bytes per read (0: all it is asked for)
+     * @param prefault     {@link #create} writes every data page once, so that no copy pays for a
+     *                     first-touch page fault (tmpfs allocates a page on its first write)
      */
-    record Tuning(Copy copy, int publishBytes, boolean wholeRoom, int readBytes) {
+    record Tuning(Copy copy, int publishBytes, boolean wholeRoom, int readBytes, boolean prefault) {
         /** The {@code raw-ring} lane: one copy and one release per write, whole pieces, whole reads. */
-        static final Tuning LANE = new Tuning(Copy.SEGMENT, 0, true, 0);
+        static final Tuning LANE = new Tuning(Copy.SEGMENT, 0, true, 0, false);
+
+        /** This tuning with the data pages written once at creation. */
+        Tuning prefaulted() {
+            return new Tuning(copy, publishBytes, wholeRoom, readBytes, true);
+        }
 
         Tuning {
             if (publishBytes < 0 || readBytes < 0) {
@@ -104,7 +111,11 @@ final class RawRing {
     static RawRing create(Path file, int capacity, Arena arena, Tuning tuning) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            return new RawRing(ch.map(FileChannel.MapMode.READ_WRITE, 0, DATA + capacity, arena), tuning);
+            MemorySegment mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, DATA + capacity, arena);
+            if (tuning.prefault()) {
+                mapped.asSlice(DATA).fill((byte) 0);
+            }
+            return new RawRing(mapped, tuning);
         }
     }
 
