@@ -60,7 +60,8 @@ public final class BenchMain {
               --json FILE    also write every figure as JSON, and FILE.png (FILE less .json) with plots
               --rounds N     interleaved rounds; each figure is the median of them
               --only LIST    transports to measure, comma-separated, from:
-                             ring-spin ring-block pipe unix-socket shm-limit copy-limit
+                             ring-spin ring-block raw-ring pipe unix-socket tcp-loopback
+                             shm-limit copy-limit
                              ring message-ring locked-ring agrona jctools nio-pipe
               --warmup-ms MS untimed run before each timed one
               --measure-ms MS each timed run""";
@@ -76,16 +77,22 @@ public final class BenchMain {
         for (Transport t : transports) {
             if (t.scope() == Transport.Scope.IN_PROCESS || t == Transport.COPY_LIMIT) {
                 progress.printf(Locale.ROOT, "ring bench: warm-up, %-12s  %s elapsed%n", t.id(), clock(System.nanoTime() - start));
-                measure(t, config, discarded);
+                if (t.scope() == Transport.Scope.IN_PROCESS) {
+                    InProcessBench.round(t, config, discarded);
+                } else {
+                    CrossProcessBench.round(t, config, discarded);
+                }
             }
         }
-        for (int round = 0; round < config.rounds(); round++) {
-            for (int i = 0; i < transports.size(); i++) {
-                Transport t = transports.get((round + i) % transports.size());
-                progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
-                        round + 1, config.rounds(), t.id(), i + 1, transports.size(),
-                        clock(System.nanoTime() - start));
-                measure(t, config, results);
+        try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers()) {
+            for (int round = 0; round < config.rounds(); round++) {
+                for (int i = 0; i < transports.size(); i++) {
+                    Transport t = transports.get((round + i) % transports.size());
+                    progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
+                            round + 1, config.rounds(), t.id(), i + 1, transports.size(),
+                            clock(System.nanoTime() - start));
+                    measure(t, config, results, peers);
+                }
             }
         }
         progress.printf(Locale.ROOT, "ring bench: done in %s%n", clock(System.nanoTime() - start));
@@ -100,11 +107,12 @@ public final class BenchMain {
         return results;
     }
 
-    private static void measure(Transport t, BenchConfig config, Results results) throws Exception {
+    private static void measure(Transport t, BenchConfig config, Results results, CrossProcessBench.Peers peers)
+            throws Exception {
         if (t.scope() == Transport.Scope.IN_PROCESS) {
             InProcessBench.round(t, config, results);
         } else {
-            CrossProcessBench.round(t, config, results);
+            CrossProcessBench.round(t, config, results, peers);
         }
     }
 

@@ -33,7 +33,7 @@ public final class Charts {
         List<Chart<?, ?>> charts = new ArrayList<>();
         charts.add(latency(env, results));
         charts.add(bulk("Bulk between two processes (median MB/s)", config, results,
-                List.of(Transport.RING_SPIN, Transport.RING_BLOCK, Transport.PIPE, Transport.UNIX_SOCKET, Transport.COPY_LIMIT)));
+                TextReport.CROSS_BULK));
         charts.add(bulk("Bulk between two threads (median MB/s)", config, results,
                 List.of(Transport.RING, Transport.LOCKED_RING, Transport.AGRONA, Transport.JCTOOLS, Transport.NIO_PIPE, Transport.COPY_LIMIT)));
         charts.add(messages(config, results));
@@ -54,7 +54,7 @@ public final class Charts {
         chart.getStyler().setLabelsFontColor(Color.DARK_GRAY);
         chart.getStyler().setLabelsRotation(90);
         List<String> percentiles = List.of("p50", "p99", "p99.9");
-        for (Transport t : List.of(Transport.RING_SPIN, Transport.RING_BLOCK, Transport.PIPE, Transport.UNIX_SOCKET, Transport.SHM_LIMIT)) {
+        for (Transport t : TextReport.CROSS) {
             List<Double> ys = new ArrayList<>();
             for (Metric m : List.of(Metric.RTT_P50, Metric.RTT_P99, Metric.RTT_P999)) {
                 results.median(t, m, 1).ifPresent(ys::add);
@@ -134,7 +134,7 @@ public final class Charts {
     private static final Color[] PALETTE = {
         new Color(0x1f77b4), new Color(0x17becf), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x2ca02c),
         new Color(0x7f7f7f), new Color(0x1f4e9c), new Color(0x8c564b), new Color(0xd62728), new Color(0xbcbd22),
-        new Color(0xe377c2), new Color(0xffbb78),
+        new Color(0xe377c2), new Color(0xffbb78), new Color(0x393b79), new Color(0x637939),
     };
 
     private static void placeholderWhenEmpty(CategoryChart chart) {

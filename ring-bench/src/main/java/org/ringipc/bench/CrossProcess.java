@@ -2,7 +2,10 @@ package org.ringipc.bench;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -31,6 +34,10 @@ final class CrossProcess {
     static final int FORWARD_RING_BYTES = 4 << 20;
     /** The reverse ring carries only one-byte replies. */
     static final int REVERSE_RING_BYTES = 64 << 10;
+    /** The file in a tcp-loopback session's folder that holds the harness's port. */
+    private static final String PORT_FILE = "port";
+    /** The FIFO in a session's folder through which the harness starts each round of the peer. */
+    static final String CONTROL_FIFO = "control.fifo";
 
     private CrossProcess() {
     }
@@ -43,6 +50,8 @@ final class CrossProcess {
         private final Path dir;
         private final Process peer;
         private final Link link;
+        private FileChannel control;
+        private int roundsStarted;
 
         private Session(Path dir, Process peer, Link link) {
             this.dir = dir;
@@ -54,9 +63,36 @@ final class CrossProcess {
             return link;
         }
 
+        /** The peer JVM. */
+        Process peer() {
+            return peer;
+        }
+
+        /** How many rounds this peer has been told to run so far: 0 means its JVM is fresh. */
+        int roundsStarted() {
+            return roundsStarted;
+        }
+
+        /**
+         * Tells the peer to run its script once more. Between rounds it sleeps in a blocking read
+         * of the control FIFO, so an idle peer of a spinning transport takes no core from the
+         * transports measured meanwhile.
+         */
+        void startRound() throws IOException {
+            if (control == null) {
+                // waits for the peer to open its end, after its link
+                control = FileChannel.open(dir.resolve(CONTROL_FIFO), StandardOpenOption.WRITE);
+            }
+            control.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+            roundsStarted++;
+        }
+
         @Override
         public void close() throws IOException {
             try {
+                if (control != null) {
+                    control.close();   // EOF: the peer leaves its round loop and closes its end
+                }
                 link.close();
                 if (!peer.waitFor(10, TimeUnit.SECONDS)) {
                     peer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -77,6 +113,7 @@ final class CrossProcess {
      */
     static Session start(Transport transport, List<String> phases, int bufferBytes) throws IOException {
         Path dir = tempDir(transport.id());
+        Fifo.make(dir.resolve(CONTROL_FIFO));
         List<String> args = new ArrayList<>();
         args.add(transport.id());
         args.add(dir.toString());
@@ -114,6 +151,22 @@ final class CrossProcess {
                         yield new Session(dir, peer, new ChannelLink(ch, ch, bufferBytes));
                     }
                 }
+                case TCP_LOOPBACK -> {
+                    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+                        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                        // the peer learns the port the kernel chose from a file in the session's folder
+                        Files.writeString(dir.resolve(PORT_FILE),
+                                Integer.toString(((InetSocketAddress) server.getLocalAddress()).getPort()));
+                        Process peer = launch(transport, args);
+                        SocketChannel ch = server.accept();
+                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        yield new Session(dir, peer, new ChannelLink(ch, ch, bufferBytes));
+                    }
+                }
+                case RAW_RING -> {
+                    Link link = RawRingLink.create(dir, bufferBytes, RawRing.Tuning.LANE, FORWARD_RING_BYTES);
+                    yield new Session(dir, launch(transport, args), link);
+                }
                 default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
             };
         } catch (IOException | RuntimeException e) {
@@ -149,6 +202,13 @@ final class CrossProcess {
                 SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("socket")));
                 yield new ChannelLink(ch, ch, bufferBytes);
             }
+            case TCP_LOOPBACK -> {
+                int port = Integer.parseInt(Files.readString(dir.resolve(PORT_FILE)).strip());
+                SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                yield new ChannelLink(ch, ch, bufferBytes);
+            }
+            case RAW_RING -> RawRingLink.open(dir, bufferBytes, RawRing.Tuning.LANE);
             default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
         };
     }

@@ -7,14 +7,62 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
-/** One round of one cross-process transport: a fresh peer JVM, its round trips, then its bulk rates. */
+/**
+ * One round of one cross-process transport: its round trips, then its bulk rates, against a peer
+ * JVM that {@link Peers} keeps for every round of the run (started at the transport's first round).
+ */
 final class CrossProcessBench {
 
     private CrossProcessBench() {
     }
 
-    /** Measures {@code transport} once and adds its figures to {@code results}. */
+    /**
+     * The peer JVMs of a run, one per linked transport, kept across rounds so that a round after the
+     * first measures compiled code on both sides, as a long-running application would; each idles
+     * in a blocking read between its rounds. Closing ends them all.
+     */
+    static final class Peers implements java.io.Closeable {
+        private final java.util.Map<Transport, CrossProcess.Session> sessions = new java.util.EnumMap<>(Transport.class);
+
+        CrossProcess.Session session(Transport transport, BenchConfig config) throws IOException {
+            CrossProcess.Session s = sessions.get(transport);
+            if (s == null) {
+                s = CrossProcess.start(transport, phases(config), config.largestChunk());
+                sessions.put(transport, s);
+            }
+            return s;
+        }
+
+        @Override
+        public void close() throws IOException {
+            IOException first = null;
+            for (CrossProcess.Session s : sessions.values()) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            sessions.clear();
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    /** Measures {@code transport} once, with a peer JVM of its own, and adds its figures to {@code results}. */
     static void round(Transport transport, BenchConfig config, Results results) throws IOException {
+        try (Peers peers = new Peers()) {
+            round(transport, config, results, peers);
+        }
+    }
+
+    /** Measures {@code transport} once, reusing its peer from {@code peers}, and adds its figures to {@code results}. */
+    static void round(Transport transport, BenchConfig config, Results results, Peers peers) throws IOException {
         switch (transport) {
             case SHM_LIMIT -> shmLimit(config, results);
             case COPY_LIMIT -> {
@@ -23,40 +71,48 @@ final class CrossProcessBench {
                     results.add(transport, Metric.THROUGHPUT, chunk, CopyLimit.measure(chunk, config.measure().toNanos()));
                 }
             }
-            default -> linked(transport, config, results);
+            default -> linked(transport, config, results, peers.session(transport, config));
         }
     }
 
-    private static void linked(Transport transport, BenchConfig config, Results results) throws IOException {
-        // the peer's script: a handshake, then a warm-up and a timed run of each measurement (back
-        // to back round trips, round trips after an idle pause, bulk by chunk size)
+    /**
+     * The peer's script for one round: a handshake, then a warm-up and a timed run of each
+     * measurement (back to back round trips, round trips after an idle pause, bulk by chunk size).
+     */
+    private static List<String> phases(BenchConfig config) {
         List<String> phases = new ArrayList<>(List.of("rtt", "rtt", "rtt", "rtt", "rtt"));
         for (int chunk : config.chunkSizes()) {
             phases.add("bulk:" + chunk);
             phases.add("bulk:" + chunk);
         }
-        try (CrossProcess.Session session = CrossProcess.start(transport, phases, config.largestChunk())) {
-            Link link = session.link();
-            Protocol.pingUntil(link, 0);
-            // warm until the busy round trip settles, at most 20 warm-up lengths (JIT of the wait loops)
-            Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(), 0);
-            long sleeps = link.sleeps();
-            Histogram busy = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos());
-            addRtt(results, transport, busy);
-            addSleeps(results, transport, Metric.SLEEPS_PER_RTT, link, sleeps, busy);
-            Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(),
-                    Protocol.IDLE_PAUSE_NANOS);
-            sleeps = link.sleeps();
-            Histogram idle = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos(),
-                    Protocol.IDLE_PAUSE_NANOS);
-            results.add(transport, Metric.RTT_IDLE_P50, 1, idle.getValueAtPercentile(50.0));
-            results.add(transport, Metric.RTT_IDLE_P99, 1, idle.getValueAtPercentile(99.0));
-            addSleeps(results, transport, Metric.SLEEPS_PER_IDLE_RTT, link, sleeps, idle);
-            for (int chunk : config.chunkSizes()) {
-                Protocol.streamUntil(link, chunk, config.warmup().toNanos());
-                results.add(transport, Metric.THROUGHPUT, chunk,
-                        Protocol.streamUntil(link, chunk, config.measure().toNanos()));
-            }
+        return phases;
+    }
+
+    private static void linked(Transport transport, BenchConfig config, Results results, CrossProcess.Session session)
+            throws IOException {
+        // a fresh peer JVM runs its wait loops interpreted at first: it must warm past that
+        boolean fresh = session.roundsStarted() == 0;
+        session.startRound();
+        Link link = session.link();
+        Protocol.pingUntil(link, 0);
+        // warm until the busy round trip settles, at most 20 warm-up lengths (JIT of the wait loops)
+        Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(), 0, fresh);
+        long sleeps = link.sleeps();
+        Histogram busy = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos());
+        addRtt(results, transport, busy);
+        addSleeps(results, transport, Metric.SLEEPS_PER_RTT, link, sleeps, busy);
+        Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(),
+                Protocol.IDLE_PAUSE_NANOS, fresh);
+        sleeps = link.sleeps();
+        Histogram idle = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos(),
+                Protocol.IDLE_PAUSE_NANOS);
+        results.add(transport, Metric.RTT_IDLE_P50, 1, idle.getValueAtPercentile(50.0));
+        results.add(transport, Metric.RTT_IDLE_P99, 1, idle.getValueAtPercentile(99.0));
+        addSleeps(results, transport, Metric.SLEEPS_PER_IDLE_RTT, link, sleeps, idle);
+        for (int chunk : config.chunkSizes()) {
+            Protocol.streamUntil(link, chunk, config.warmup().toNanos());
+            results.add(transport, Metric.THROUGHPUT, chunk,
+                    Protocol.streamUntil(link, chunk, config.measure().toNanos()));
         }
     }
 

@@ -2,12 +2,17 @@ package org.ringipc.bench;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The far end of a cross-process measurement, run in its own JVM by the harness:
  * {@code Peer TRANSPORT DIR BUFFER_BYTES PHASE...}, where each phase is {@code rtt} (echo until
- * told to stop) or {@code bulk:CHUNK} (read chunks until the last one, then acknowledge). For
+ * told to stop) or {@code bulk:CHUNK} (read chunks until the last one, then acknowledge). It runs
+ * the phases once for every byte the harness writes to the session's control FIFO, so one peer
+ * JVM serves every round of its transport, and ends when the harness closes the FIFO. For
  * {@code shm-limit} it only answers cache-line pings. Not meant to be run by hand.
  */
 public final class Peer {
@@ -38,15 +43,20 @@ public final class Peer {
             return;
         }
         int bufferBytes = Integer.parseInt(args[2]);
-        try (Link link = CrossProcess.peerLink(transport, dir, bufferBytes)) {
-            for (int i = 3; i < args.length; i++) {
-                String phase = args[i];
-                if (phase.equals("rtt")) {
-                    Protocol.echo(link);
-                } else if (phase.startsWith("bulk:")) {
-                    Protocol.drain(link, Integer.parseInt(phase.substring("bulk:".length())));
-                } else {
-                    throw new IllegalArgumentException("phase=" + phase + " is not rtt or bulk:CHUNK");
+        try (Link link = CrossProcess.peerLink(transport, dir, bufferBytes);
+             FileChannel control = FileChannel.open(dir.resolve(CrossProcess.CONTROL_FIFO), StandardOpenOption.READ)) {
+            // one byte from the harness per round; EOF when it is done with this peer
+            ByteBuffer go = ByteBuffer.allocate(1);
+            while (control.read(go.clear()) > 0) {
+                for (int i = 3; i < args.length; i++) {
+                    String phase = args[i];
+                    if (phase.equals("rtt")) {
+                        Protocol.echo(link);
+                    } else if (phase.startsWith("bulk:")) {
+                        Protocol.drain(link, Integer.parseInt(phase.substring("bulk:".length())));
+                    } else {
+                        throw new IllegalArgumentException("phase=" + phase + " is not rtt or bulk:CHUNK");
+                    }
                 }
             }
         }

@@ -55,20 +55,24 @@ final class Protocol {
      * a fixed time: slices of {@code sliceNanos} repeat until one slice's median round trip is
      * within {@link #SETTLED} of the one before (a fresh JVM runs its wait loops interpreted for
      * its first few hundred ms, and two interpreted slices can agree with each other, so nothing
-     * counts as settled before {@link #MIN_WARM_NANOS}), or until {@code capNanos} have passed.
+     * counts as settled before {@link #MIN_WARM_NANOS} when {@code freshPeer}), or until
+     * {@code capNanos} have passed. A peer reused from an earlier round is compiled already: two
+     * slices that agree are enough.
      *
      * @return how many slices it took
      */
-    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos) throws IOException {
+    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos, boolean freshPeer)
+            throws IOException {
         long begin = System.nanoTime();
-        long cap = begin + Math.max(capNanos, MIN_WARM_NANOS);
+        long minNanos = freshPeer ? MIN_WARM_NANOS : 0;
+        long cap = begin + Math.max(capNanos, minNanos);
         double previous = Double.NaN;
         int slices = 0;
         while (true) {
             double p50 = pings(link, System.nanoTime() + sliceNanos, pauseNanos).getValueAtPercentile(50.0);
             slices++;
             long now = System.nanoTime();
-            if (now - begin >= MIN_WARM_NANOS && settled(previous, p50) || now >= cap) {
+            if (now - begin >= minNanos && settled(previous, p50) || now >= cap) {
                 break;
             }
             previous = p50;

@@ -13,10 +13,12 @@ import java.util.Optional;
  */
 public final class TextReport {
 
-    private static final List<Transport> CROSS = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
-            Transport.PIPE, Transport.UNIX_SOCKET, Transport.SHM_LIMIT);
-    private static final List<Transport> CROSS_BULK = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
-            Transport.PIPE, Transport.UNIX_SOCKET, Transport.COPY_LIMIT);
+    /** The cross-process round-trip rows, in table order (the charts use the same). */
+    static final List<Transport> CROSS = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
+            Transport.RAW_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.SHM_LIMIT);
+    /** The cross-process bulk rows, in table order. */
+    static final List<Transport> CROSS_BULK = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
+            Transport.RAW_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.COPY_LIMIT);
     private static final List<Transport> LOCAL = List.of(Transport.RING, Transport.MESSAGE_RING,
             Transport.LOCKED_RING, Transport.AGRONA, Transport.JCTOOLS, Transport.NIO_PIPE);
 
@@ -45,9 +47,9 @@ public final class TextReport {
         }
         latency(out, results);
         bulk(out, results, config, "Bulk between two processes, MB/s (higher is better)", CROSS_BULK,
-                Transport.PIPE, Transport.COPY_LIMIT);
+                Transport.PIPE, List.of(Transport.RAW_RING), Transport.COPY_LIMIT);
         bulk(out, results, config, "Bulk between two threads, MB/s (higher is better)", LOCAL,
-                Transport.NIO_PIPE, Transport.COPY_LIMIT);
+                Transport.NIO_PIPE, List.of(), Transport.COPY_LIMIT);
         messages(out, results, config.messageBytes());
         return out.toString();
     }
@@ -73,13 +75,15 @@ public final class TextReport {
 
     /**
      * One round-trip table: a column per percentile (the first is the median the ratios use), the
-     * ratio to the pipe, to the shared-memory limit when {@code withLimit}, and sleeps per round trip.
+     * ratio to the pipe, to the raw ring and the shared-memory limit when {@code withLimit}, and sleeps
+     * per round trip.
      */
     private static void roundTrips(StringBuilder out, Results results, String title, List<Metric> percentiles,
                                    Metric sleeps, boolean withLimit) {
         Metric first = percentiles.getFirst();
         Optional<Double> pipe = results.median(Transport.PIPE, first, 1);
         Optional<Double> limit = results.median(Transport.SHM_LIMIT, first, 1);
+        Optional<Double> raw = results.median(Transport.RAW_RING, first, 1);
         List<String[]> rows = new ArrayList<>();
         for (Transport t : CROSS) {
             Optional<Double> median = results.median(t, first, 1);
@@ -91,6 +95,7 @@ public final class TextReport {
             percentiles.forEach(m -> row.add(cell(results, t, m, 1)));
             row.add(pipe.map(p -> ratio(p / v)).orElse("-"));
             if (withLimit) {
+                row.add(raw.map(r -> ratio(v / r)).orElse("-"));
                 row.add(limit.map(l -> ratio(v / l)).orElse("-"));
             }
             row.add(results.median(t, sleeps, 1).map(n -> number(n, 2)).orElse("-"));
@@ -100,14 +105,19 @@ public final class TextReport {
         percentiles.forEach(m -> header.add(LABELS.get(m)));
         header.add("pipe/this");
         if (withLimit) {
+            header.add("this/raw-ring");
             header.add("this/shm-limit");
         }
         header.add("sleeps/rt");
         table(out, title, header.toArray(String[]::new), rows);
     }
 
+    /**
+     * One bulk table: a row per transport and chunk size, with its ratio to {@code base} (the pipe),
+     * to each of {@code rivals} (the raw ring, across processes) and its share of {@code limit}.
+     */
     private static void bulk(StringBuilder out, Results results, BenchConfig config, String title,
-                             List<Transport> transports, Transport base, Transport limit) {
+                             List<Transport> transports, Transport base, List<Transport> rivals, Transport limit) {
         List<String[]> rows = new ArrayList<>();
         for (Transport t : transports) {
             for (int chunk : config.chunkSizes()) {
@@ -116,12 +126,17 @@ public final class TextReport {
                     continue;
                 }
                 double v = s.get().median();
-                rows.add(new String[] {t.id(), bytes(chunk), spread(s.get(), 0),
-                        results.median(base, Metric.THROUGHPUT, chunk).map(b -> ratio(v / b)).orElse("-"),
-                        results.median(limit, Metric.THROUGHPUT, chunk).map(l -> percent(v / l)).orElse("-")});
+                List<String> row = new ArrayList<>(List.of(t.id(), bytes(chunk), spread(s.get(), 0),
+                        results.median(base, Metric.THROUGHPUT, chunk).map(b -> ratio(v / b)).orElse("-")));
+                rivals.forEach(r -> row.add(results.median(r, Metric.THROUGHPUT, chunk).map(b -> ratio(v / b)).orElse("-")));
+                row.add(results.median(limit, Metric.THROUGHPUT, chunk).map(l -> percent(v / l)).orElse("-"));
+                rows.add(row.toArray(String[]::new));
             }
         }
-        table(out, title, new String[] {"transport", "chunk", "MB/s", "this/" + base.id(), "of " + limit.id()}, rows);
+        List<String> header = new ArrayList<>(List.of("transport", "chunk", "MB/s", "this/" + base.id()));
+        rivals.forEach(r -> header.add("this/" + r.id()));
+        header.add("of " + limit.id());
+        table(out, title, header.toArray(String[]::new), rows);
     }
 
     private static void messages(StringBuilder out, Results results, int size) {

@@ -28,7 +28,14 @@ public enum Transport {
     /** JCTools {@code SpscArrayQueue} of pooled {@code byte[]} chunks between two threads. */
     JCTOOLS("jctools", Scope.IN_PROCESS),
     /** {@code java.nio.channels.Pipe} between two threads. */
-    NIO_PIPE("nio-pipe", Scope.IN_PROCESS);
+    NIO_PIPE("nio-pipe", Scope.IN_PROCESS),
+    /** A TCP connection over 127.0.0.1 (Nagle off) between two JVMs. */
+    TCP_LOOPBACK("tcp-loopback", Scope.CROSS_PROCESS),
+    /**
+     * The in-run limit for rings: the smallest correct ring between two JVMs ({@link RawRing}: two
+     * positions in a mapped file, spinning, no stats, roles or checks), round trip and bulk.
+     */
+    RAW_RING("raw-ring", Scope.CROSS_PROCESS);
 
     /** Where the two ends of a transport live. */
     public enum Scope { CROSS_PROCESS, IN_PROCESS }

@@ -36,7 +36,7 @@ class ReportTest {
     @Test
     void everyTransportAndMetricHasItsContractName() {
         assertEquals(List.of("ring-spin", "ring-block", "pipe", "unix-socket", "shm-limit", "copy-limit", "ring",
-                        "message-ring", "locked-ring", "agrona", "jctools", "nio-pipe"),
+                        "message-ring", "locked-ring", "agrona", "jctools", "nio-pipe", "tcp-loopback", "raw-ring"),
                 java.util.Arrays.stream(Transport.values()).map(Transport::id).toList());
         assertEquals(List.of("rtt_p50_ns", "rtt_p99_ns", "rtt_p999_ns", "rtt_max_ns", "throughput_mb_s", "messages_per_s",
                         "rtt_idle_p50_ns", "rtt_idle_p99_ns", "sleeps_per_rtt", "sleeps_per_idle_rtt"),
@@ -92,6 +92,20 @@ class ReportTest {
         assertTrue(bulk.contains("50%"), bulk);   // of copy-limit 40,000
         String messages = line(table, "message-ring", "15,000,000");
         assertTrue(messages.contains("1.50x"), messages);
+    }
+
+    @Test
+    void crossProcessTablesShowEachRingAgainstTheRawRingOfTheSameRun() {
+        Results r = sample();
+        r.add(Transport.RAW_RING, Metric.RTT_P50, 1, 160);
+        r.add(Transport.RAW_RING, Metric.THROUGHPUT, 65536, 25_000);
+        r.add(Transport.TCP_LOOPBACK, Metric.THROUGHPUT, 65536, 2_000);
+        String table = TextReport.render(ENV, BenchConfig.quick(), r);
+        assertTrue(table.contains("this/raw-ring"), table);
+        assertTrue(line(table, "ring-spin", "200 [100-300]").contains("1.25x"), table);   // 200 / raw 160
+        assertTrue(line(table, "ring-spin", "20,000").contains("0.80x"), table);          // 20,000 / raw 25,000
+        assertTrue(line(table, "raw-ring", "25,000").contains("1.00x"), table);
+        assertTrue(line(table, "tcp-loopback", "2,000").contains("2.00x"), table);        // pipe 1,000
     }
 
     @Test

@@ -31,7 +31,7 @@ class SmokeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT"})
+    @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT", "TCP_LOOPBACK", "RAW_RING"})
     @Timeout(120)
     void crossProcessTransportReportsEveryFigure(Transport transport) throws Exception {
         Results results = new Results();
@@ -55,6 +55,28 @@ class SmokeTest {
         }
         int expected = (rtt ? 4 : 0) + (bulk ? TINY.chunkSizes().size() : 0) + (rtt && bulk ? 2 : 0) + (ring ? 2 : 0);
         assertEquals(expected, results.summaries().size(), results.summaries().keySet().toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"RING_SPIN", "PIPE", "RAW_RING"})
+    @Timeout(120)
+    void onePeerJvmServesEveryRoundOfItsTransportAndEndsWhenTheRunDoes(Transport transport) throws Exception {
+        Results results = new Results();
+        Process peer;
+        try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers()) {
+            for (int round = 0; round < 3; round++) {
+                CrossProcessBench.round(transport, TINY, results, peers);
+            }
+            CrossProcess.Session session = peers.session(transport, TINY);
+            peer = session.peer();
+            assertEquals(3, session.roundsStarted());
+            assertTrue(peer.isAlive(), "the peer idles between rounds");
+        }
+        assertEquals(0, peer.waitFor(), "the peer ends cleanly once the run closes its control FIFO");
+        assertEquals(3, results.summary(transport, Metric.RTT_P50, 1).orElseThrow().runs());
+        for (int chunk : TINY.chunkSizes()) {
+            assertEquals(3, results.summary(transport, Metric.THROUGHPUT, chunk).orElseThrow().runs());
+        }
     }
 
     @org.junit.jupiter.api.Test
