@@ -154,9 +154,15 @@ final class RingMemory {
 
     /** What is wrong with head and tail, or null when an honest ring could hold them. */
     private static String checkPositions(RingHeader header, int capacity, boolean messages) {
-        long head = header.headAcquire();
+        // tail, head, tail again (each acquire, so the loads keep their order): the ends may be
+        // moving. Both only grow, so an honest ring has tail1 <= head (head was at least tail1 when
+        // tail1 was read) and head <= tail2 + capacity (head never ran more than a ring ahead of the
+        // tail, which was at most tail2 when head was read); a check of head against one tail read
+        // would call a live ring corrupt
         long tail = header.tailAcquire();
-        if (tail < 0 || head < tail || head - tail > capacity) {
+        long head = header.headAcquire();
+        long tailAfter = header.tailAcquire();
+        if (tail < 0 || head < tail || tailAfter < tail || head - tailAfter > capacity) {
             return "head=" + head + " tail=" + tail + " capacity=" + capacity
                     + ": positions no ring can hold (corrupt header)";
         }
