@@ -18,7 +18,7 @@ static int failures;
 /* The header as FORMAT.md section 2 tables it, padding spelled out. */
 struct spec_header {
     int64_t magic; int32_t version, capacity, flags, header_size; unsigned char pad0[104];
-    int64_t head, writes, bytes_dropped, drops, producer_sleeps, producer_owner, epoch; unsigned char pad1[72];
+    int64_t head, writes, bytes_dropped, drops, producer_sleeps, producer_owner, publishing; unsigned char pad1[72];
     int64_t tail, reads, consumer_sleeps, consumer_owner, batch_end, lost_records, lost_bytes; unsigned char pad2[72];
     int32_t producer_waiting, consumer_waiting, producer_wake_seq, consumer_wake_seq, producer_state, consumer_state;
     int64_t streams; unsigned char pad3[96];
@@ -29,7 +29,7 @@ PIN(magic, RINGIPC_OFF_MAGIC); PIN(version, RINGIPC_OFF_VERSION); PIN(capacity, 
 PIN(flags, RINGIPC_OFF_FLAGS); PIN(header_size, RINGIPC_OFF_HEADER_SIZE);
 PIN(head, RINGIPC_OFF_HEAD); PIN(writes, RINGIPC_OFF_WRITES); PIN(bytes_dropped, RINGIPC_OFF_BYTES_DROPPED);
 PIN(drops, RINGIPC_OFF_DROPS); PIN(producer_sleeps, RINGIPC_OFF_PRODUCER_SLEEPS);
-PIN(producer_owner, RINGIPC_OFF_PRODUCER_OWNER); PIN(epoch, RINGIPC_OFF_EPOCH);
+PIN(producer_owner, RINGIPC_OFF_PRODUCER_OWNER); PIN(publishing, RINGIPC_OFF_PUBLISHING);
 PIN(tail, RINGIPC_OFF_TAIL); PIN(reads, RINGIPC_OFF_READS); PIN(consumer_sleeps, RINGIPC_OFF_CONSUMER_SLEEPS);
 PIN(consumer_owner, RINGIPC_OFF_CONSUMER_OWNER); PIN(batch_end, RINGIPC_OFF_BATCH_END);
 PIN(lost_records, RINGIPC_OFF_LOST_RECORDS); PIN(lost_bytes, RINGIPC_OFF_LOST_BYTES);
