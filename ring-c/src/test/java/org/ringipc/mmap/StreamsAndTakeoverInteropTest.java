@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.ringipc.core.MessageSink;
 import org.ringipc.core.MessageSource;
 import org.ringipc.core.RecordLayout;
@@ -27,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * FORMAT.md 3.8 and 3.6 across languages, in real processes: one ring file serves stream after stream
  * whichever end of which language opens first, and a producer killed between its release of head and
  * its record's header word (C's crash-writer, or a Java child in {@link JavaCrashWriter}) is taken over
- * by the other language, which marks that record lost; the reader skips it and counts it.
+ * by the other language, which marks that record lost; the reader skips it and counts it. The C
+ * programs run plain and under AddressSanitizer/UBSan.
  */
 class StreamsAndTakeoverInteropTest {
 
@@ -37,13 +40,14 @@ class StreamsAndTakeoverInteropTest {
     @TempDir
     Path dir;
 
-    @Test
-    void oneFileServesStreamAfterStreamAcrossLanguagesWhicheverEndOpensFirst() throws Exception {
+    @ParameterizedTest
+    @EnumSource(CProgram.Build.class)
+    void oneFileServesStreamAfterStreamAcrossLanguagesWhicheverEndOpensFirst(CProgram.Build build) throws Exception {
         Path file = dir.resolve("streams");
         SharedRing.create(file, CAPACITY).close();
         try (SharedRing ring = SharedRing.open(file)) {
             // 1: a C writer, then a Java reader after it has gone
-            try (CProgram writer = CProgram.start(CProgram.Build.PLAIN, "ringcat-write", file)) {
+            try (CProgram writer = CProgram.start(build, "ringcat-write", file)) {
                 writer.stdin().write("first\n".getBytes(StandardCharsets.US_ASCII));
                 writer.stdin().close();
                 writer.assertCleanExit(EXIT);
@@ -54,7 +58,7 @@ class StreamsAndTakeoverInteropTest {
             // 2: a Java reader first (the last stream ended and was read: it waits, no old EOF), a C writer after
             try (RingSource source = ring.source()) {
                 assertEquals(0, source.tryRead(ByteBuffer.allocate(16)), "the new reader waits for the next writer");
-                try (CProgram writer = CProgram.start(CProgram.Build.PLAIN, "ringcat-write", file)) {
+                try (CProgram writer = CProgram.start(build, "ringcat-write", file)) {
                     writer.stdin().write("second\n".getBytes(StandardCharsets.US_ASCII));
                     writer.stdin().close();
                     writer.assertCleanExit(EXIT);
@@ -62,7 +66,7 @@ class StreamsAndTakeoverInteropTest {
                 assertEquals("second\n", readToEof(source));
             }
             // 3: a C reader first, a Java writer after (the Java reader of stream 2 is CLOSED: no broken pipe)
-            try (CProgram reader = CProgram.start(CProgram.Build.PLAIN, "ringcat-read", file)) {
+            try (CProgram reader = CProgram.start(build, "ringcat-read", file)) {
                 reader.await("the C reader to open the consumer end", () -> ring.stats().consumerPid() == reader.pid());
                 try (RingSink sink = ring.sink()) {
                     sink.write(ByteBuffer.wrap("third\n".getBytes(StandardCharsets.US_ASCII)));
@@ -74,7 +78,7 @@ class StreamsAndTakeoverInteropTest {
             try (RingSink sink = ring.sink()) {
                 sink.write(ByteBuffer.wrap("fourth\n".getBytes(StandardCharsets.US_ASCII)));
             }
-            try (CProgram reader = CProgram.start(CProgram.Build.PLAIN, "ringcat-read", file)) {
+            try (CProgram reader = CProgram.start(build, "ringcat-read", file)) {
                 reader.stdin().close();
                 assertEquals("fourth\n", new String(reader.stdout().readAllBytes(), StandardCharsets.US_ASCII));
                 reader.assertCleanExit(EXIT);
@@ -119,8 +123,9 @@ class StreamsAndTakeoverInteropTest {
         }
     }
 
-    @Test
-    void aJavaWriterKilledMidRecordIsTakenOverByCAndTheCReaderSkipsItsRecord() throws Exception {
+    @ParameterizedTest
+    @EnumSource(CProgram.Build.class)
+    void aJavaWriterKilledMidRecordIsTakenOverByCAndTheCReaderSkipsItsRecord(CProgram.Build build) throws Exception {
         Path file = dir.resolve("java-killed");
         try (JavaMessageRingFile ring = JavaMessageRingFile.create(file, CAPACITY)) {
             String java = ProcessHandle.current().info().command()
@@ -135,13 +140,13 @@ class StreamsAndTakeoverInteropTest {
             } finally {
                 child.destroyForcibly();
             }
-            try (CProgram writer = CProgram.start(CProgram.Build.PLAIN, "ringcat-write", file)) {
+            try (CProgram writer = CProgram.start(build, "ringcat-write", file)) {
                 writer.stdin().write("after\n".getBytes(StandardCharsets.US_ASCII));
                 writer.stdin().close();
                 writer.assertCleanExit(EXIT);
             }
             // the reader comes last: one started earlier would see the dead writer's EOF before the takeover
-            try (CProgram reader = CProgram.start(CProgram.Build.PLAIN, "ringcat-read", file)) {
+            try (CProgram reader = CProgram.start(build, "ringcat-read", file)) {
                 assertEquals("m0\nm1\nafter\n", new String(reader.stdout().readAllBytes(), StandardCharsets.US_ASCII));
                 reader.assertCleanExit(EXIT);
             }
