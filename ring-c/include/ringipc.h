@@ -74,7 +74,7 @@
 #define RINGIPC_OFF_DROPS 152
 #define RINGIPC_OFF_PRODUCER_SLEEPS 160
 #define RINGIPC_OFF_PRODUCER_OWNER 168
-#define RINGIPC_OFF_EPOCH 176
+#define RINGIPC_OFF_PUBLISHING 176 /* where the message record in flight starts (was epoch) */
 /* consumer block */
 #define RINGIPC_OFF_CONSUMER_BLOCK 256
 #define RINGIPC_OFF_TAIL 256
@@ -117,6 +117,7 @@
 #define RINGIPC_RECORD_TYPE_OFFSET 4
 #define RINGIPC_TYPE_MESSAGE 1
 #define RINGIPC_TYPE_PADDING (-1)
+#define RINGIPC_TYPE_LOST 2 /* a record a dead producer reserved, marked by the producer taking over */
 
 /* ---- return codes --------------------------------------------------------------------------- */
 
@@ -317,7 +318,11 @@ static inline int ringipc_end_held(ringipc_ring *r, int side) {
 
 /** True when the end is marked open but no live process holds its lock: its holder died. */
 static inline int ringipc_holder_died(ringipc_ring *r, int side) {
-    return ringipc__state_acquire(r, side) == RINGIPC_STATE_OPEN && !ringipc_end_held(r, side);
+    /* the lock first, then the state: a holder that closes stores CLOSED before it unlocks, so a free
+       lock followed by OPEN means the holder died (or a new holder is between its lock and its OPEN:
+       not open yet either way; the next poll sees it) */
+    if (ringipc_end_held(r, side)) return 0;
+    return ringipc__state_acquire(r, side) == RINGIPC_STATE_OPEN;
 }
 
 static inline long ringipc__futex(void *addr, int op, int val, const struct timespec *ts) {
@@ -659,12 +664,85 @@ static inline void ringipc__zero(ringipc_ring *r, int64_t position, int64_t byte
     if (bytes > first) memset(r->data, 0, (size_t)(bytes - first));
 }
 
-/* takeover of a message producer: zero all free space, the dead one may have written there */
-static inline void ringipc__recover_message_producer(ringipc_ring *r) {
+static inline int64_t ringipc__record_bytes(int64_t length);
+static inline uint32_t ringipc_max_message_length(uint32_t capacity);
+static inline int64_t ringipc__header_word(int32_t length, int32_t type);
+
+/* Every open of a message producer end (FORMAT.md 3.6): the previous producer may have left bytes in
+   the free space (a killed producer's claim, a claim filled after its end closed); zero it all, so
+   every header word the consumer may reach past head reads 0 until this producer publishes there.
+   The consumer never reads past head; the release of OPEN orders the zeroing before our records. */
+static inline void ringipc__prepare_message_producer(ringipc_ring *r) {
     int64_t head = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_HEAD), memory_order_relaxed);
-    /* acquire: the consumer's zeroing below tail is done; we only touch bytes at and above head */
+    /* acquire: the consumer's reads and zeroing below tail are done; we only touch bytes above head */
     int64_t tail = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_TAIL), memory_order_acquire);
     ringipc__zero(r, head, (int64_t)r->capacity - (head - tail));
+}
+
+/* Publishes the word of [position, position + bytes) as `type` if the dead producer never did and
+   the consumer has not passed it. */
+static inline void ringipc__mark_if_unpublished(ringipc_ring *r, int64_t position, int64_t index, int64_t bytes, int32_t type) {
+    /* acquire: a word the dead producer published reads non-zero; one the consumer read and zeroed
+       reads 0 too, so look at the consumer's positions after the word */
+    int64_t word = atomic_load_explicit(ringipc__word(r, index), memory_order_acquire);
+    /* acquire (both): the consumer stores batchEnd before it zeroes a batch (a release fence between)
+       and releases tail after: a zeroed word we read comes with a position past it */
+    int64_t batch_end = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_BATCH_END), memory_order_acquire);
+    int64_t tail = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_TAIL), memory_order_acquire);
+    if (word != 0 || tail > position || batch_end > position) return;
+    /* release: pairs with the consumer's acquire of the word */
+    atomic_store_explicit(ringipc__word(r, index), ringipc__header_word((int32_t)(bytes - RINGIPC_RECORD_HEADER_BYTES), type),
+                          memory_order_release);
+}
+
+/* Takeover of a message producer (FORMAT.md 3.6): the dead one may have died between storing head
+   and the header word of the record it covers (and of the padding before it, at a wrap). Its start
+   is in `publishing`; each of its words that still reads 0 is published now, the record as
+   RINGIPC_TYPE_LOST (the consumer skips and counts it), the padding as padding. */
+static inline void ringipc__recover_message_producer(ringipc_ring *r) {
+    /* relaxed: we hold the end; the dead producer's stores are visible through the lock and the
+       acquire of its state OPEN in the open sequence */
+    int64_t head = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_HEAD), memory_order_relaxed);
+    int64_t start = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_PUBLISHING), memory_order_relaxed);
+    int64_t capacity = r->capacity;
+    if (start >= head || head - start > ringipc__record_bytes(ringipc_max_message_length(r->capacity)) + capacity
+        || start % RINGIPC_RECORD_ALIGNMENT != 0)
+        return; /* nothing in flight (or not a position an honest producer stored: leave it) */
+    int64_t index = start & r->mask, to_end = capacity - index;
+    if (head - start > to_end) {
+        /* a wrap: padding at [start, end of region), the record at index 0; the record's word first */
+        ringipc__mark_if_unpublished(r, start + to_end, 0, head - start - to_end, RINGIPC_TYPE_LOST);
+        ringipc__mark_if_unpublished(r, start, index, to_end, RINGIPC_TYPE_PADDING);
+    } else {
+        ringipc__mark_if_unpublished(r, start, index, head - start, RINGIPC_TYPE_LOST);
+    }
+}
+
+/* An end that opens (not a takeover) forgets the peer's CLOSED from an earlier stream (FORMAT.md
+   3.8): a new writer is not refused by the last stream's reader, and a reader that comes after a
+   stream was read to its end waits for the next writer instead of reading the old EOF. */
+static inline void ringipc__start_stream(ringipc_ring *r, int side) {
+    _Atomic(int32_t) *peer_state = ringipc__i(r, ringipc__state_off(1 - side));
+    int32_t expected = RINGIPC_STATE_CLOSED;
+    if (side == RINGIPC_PRODUCER) {
+        /* CAS, not a store: a reader opening right now (OPEN) is left as it is */
+        atomic_compare_exchange_strong(peer_state, &expected, RINGIPC_STATE_NONE);
+        return;
+    }
+    /* acquire (streams, state, head): a CLOSED seen here comes with the writer's final head */
+    int64_t stream = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_STREAMS), memory_order_acquire);
+    if (atomic_load_explicit(peer_state, memory_order_acquire) != RINGIPC_STATE_CLOSED
+        || atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_HEAD), memory_order_acquire)
+           != atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_TAIL), memory_order_relaxed))
+        return;
+    if (atomic_compare_exchange_strong(peer_state, &expected, RINGIPC_STATE_NONE)
+        && atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_STREAMS), memory_order_acquire) != stream) {
+        /* a whole stream opened and closed between the check and the CAS (its writer counted it
+           before its release of OPEN, and the CAS read its CLOSED): it has bytes for us, so put its
+           EOF back */
+        expected = RINGIPC_STATE_NONE;
+        atomic_compare_exchange_strong(peer_state, &expected, RINGIPC_STATE_CLOSED);
+    }
 }
 
 /* takeover of a message consumer: finish zeroing the batch a dead consumer delivered */
@@ -713,17 +791,17 @@ static inline int ringipc__open_end(ringipc_ring *r, ringipc_end *e, int side) {
         atomic_store(&r->held[side], 0);
         return rc;
     }
-    if (previous == RINGIPC_STATE_OPEN && r->messages) {
-        /* the lock was free but the end says open: its holder died holding it */
-        if (side == RINGIPC_PRODUCER) ringipc__recover_message_producer(r);
-        else ringipc__recover_message_consumer(r);
+    if (previous == RINGIPC_STATE_OPEN) {
+        /* the lock was free but the end says open: its holder died holding it (a takeover) */
+        if (r->messages && side == RINGIPC_PRODUCER) ringipc__recover_message_producer(r);
+        else if (r->messages) ringipc__recover_message_consumer(r);
+    } else {
+        ringipc__start_stream(r, side);
     }
+    if (r->messages && side == RINGIPC_PRODUCER) ringipc__prepare_message_producer(r);
     if (side == RINGIPC_PRODUCER) {
         if (previous != RINGIPC_STATE_OPEN) ringipc__add_opaque(r, RINGIPC_OFF_STREAMS, 1);
         int64_t head = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_HEAD), memory_order_relaxed);
-        /* release: everything this producer publishes happens after the epoch it starts from; pairs
-           with the consumer's acquire of epoch when it skips a lost record */
-        atomic_store_explicit(ringipc__l(r, RINGIPC_OFF_EPOCH), head, memory_order_release);
         e->pos = head;
         /* acquire: the consumer's copies out of the bytes below tail are done */
         e->cached = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_TAIL), memory_order_acquire);
@@ -788,6 +866,8 @@ static inline int ringipc__check_open(ringipc_end *e, int side, int messages) {
 
 /* Broken pipe once the consumer closed or died. */
 static inline int ringipc__check_writable(ringipc_end *e) {
+    /* a consumer found dead may have been taken over since: ask again (a lock query) before saying so */
+    if (e->peer_died) ringipc__poll_peer(e);
     /* acquire: the consumer's CLOSED is seen together with everything before it */
     if (ringipc__state_acquire(e->ring, RINGIPC_CONSUMER) == RINGIPC_STATE_CLOSED || e->peer_died)
         return ringipc__fail(e->error, RINGIPC_EPIPE, e->peer_died ? "broken pipe: the consumer process died"
@@ -1001,15 +1081,14 @@ static inline int64_t ringipc__available(ringipc_end *e) {
 static inline int64_t ringipc__byte_eof(ringipc_end *e) {
     /* acquire: a CLOSED seen here happens-after the producer's last release of head, so the re-read
        of head below sees its final value */
-    if (ringipc__state_acquire(e->ring, RINGIPC_PRODUCER) == RINGIPC_STATE_CLOSED || e->peer_died) {
-        int64_t a = ringipc__available(e);
-        return a < 0 ? a : a == 0;
+    if (ringipc__state_acquire(e->ring, RINGIPC_PRODUCER) != RINGIPC_STATE_CLOSED) {
+        /* a reader that never waits learns of a dead producer, and of a takeover after one
+           (peer_died back to 0), at most every poll period */
+        ringipc__poll_peer_periodically(e);
+        if (!e->peer_died) return 0;
     }
-    if (ringipc__poll_peer_periodically(e) && e->peer_died) {
-        int64_t a = ringipc__available(e);
-        return a < 0 ? a : a == 0;
-    }
-    return 0;
+    int64_t a = ringipc__available(e);
+    return a < 0 ? a : a == 0;
 }
 
 static inline int ringipc__byte_consumer_ready(ringipc_end *e) {
@@ -1168,6 +1247,9 @@ static inline int64_t ringipc__reserve(ringipc_end *e, int64_t length, int wait)
 
 static inline void ringipc__publish_record(ringipc_end *e, int64_t index, int32_t length) {
     ringipc_ring *r = e->ring;
+    /* relaxed: where this record (with the padding before it) starts, for a producer that takes over
+       if we die before its header word; the release of head below orders it */
+    atomic_store_explicit(ringipc__l(r, RINGIPC_OFF_PUBLISHING), e->pos, memory_order_relaxed);
     /* release: head (for stats, EOF and the consumer's honesty check) covers the record before its
        header word can be seen, so the consumer's position never passes head */
     ringipc__publish_head(e, e->record_start + ringipc__record_bytes(length));
@@ -1290,7 +1372,7 @@ static inline int ringipc__consume(ringipc_end *e, ringipc_handler handler, void
         if (word == 0) break;
         int32_t length, type;
         ringipc__split_word(word, &length, &type);
-        int valid = type == RINGIPC_TYPE_MESSAGE ? length >= 0 && (uint32_t)length <= max && ringipc__record_bytes(length) <= to_end
+        int valid = type == RINGIPC_TYPE_MESSAGE || type == RINGIPC_TYPE_LOST ? length >= 0 && (uint32_t)length <= max && ringipc__record_bytes(length) <= to_end
                   : type == RINGIPC_TYPE_PADDING ? length == to_end - RINGIPC_RECORD_HEADER_BYTES : 0;
         int64_t size = valid ? ringipc__record_bytes(length) : 0;
         if (!valid || size > capacity - (position - start)) {
@@ -1300,6 +1382,10 @@ static inline int ringipc__consume(ringipc_end *e, ringipc_handler handler, void
             break;
         }
         position += size;
+        if (type == RINGIPC_TYPE_LOST) {
+            ringipc__add_opaque(r, RINGIPC_OFF_LOST_RECORDS, 1);
+            ringipc__add_opaque(r, RINGIPC_OFF_LOST_BYTES, size);
+        }
         if (type == RINGIPC_TYPE_MESSAGE) {
             count++;
             handler(context, r->data + index + RINGIPC_RECORD_HEADER_BYTES, (uint32_t)length);
@@ -1307,25 +1393,6 @@ static inline int ringipc__consume(ringipc_end *e, ringipc_handler handler, void
     }
     if (position != start) ringipc__release_batch(e, position, count);
     return rc < 0 ? rc : count;
-}
-
-/* Skips the record a dead producer left unpublished at the tail, if any; 1 when it skipped. */
-static inline int ringipc__skip_lost(ringipc_end *e) {
-    ringipc_ring *r = e->ring;
-    /* acquire: pairs with a new producer's release of epoch; its zeroing of the free space and the
-       dead producer's head and header words are visible */
-    int64_t epoch = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_EPOCH), memory_order_acquire);
-    /* acquire: pairs with the producer's release of head */
-    int64_t head = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_HEAD), memory_order_acquire);
-    int64_t to;
-    if (e->pos < epoch && epoch <= head) to = epoch;
-    else if (e->peer_died && head > e->pos) to = head;
-    else return 0;
-    if (ringipc__published(e) || !ringipc__positions_honest(r, to, e->pos)) return 0;
-    ringipc__add_opaque(r, RINGIPC_OFF_LOST_RECORDS, 1);
-    ringipc__add_opaque(r, RINGIPC_OFF_LOST_BYTES, to - e->pos);
-    ringipc__release_batch(e, to, 0);
-    return 1;
 }
 
 static inline int ringipc__head_honest(ringipc_end *e) {
@@ -1341,24 +1408,19 @@ static inline int ringipc__head_honest(ringipc_end *e) {
 
 /* 1 once the producer is gone and nothing is left, 0 not yet, <0 corrupt */
 static inline int ringipc__message_eof(ringipc_end *e) {
-    /* acquire: a CLOSED seen here happens-after the producer's last release of head */
-    if (ringipc__state_acquire(e->ring, RINGIPC_PRODUCER) != RINGIPC_STATE_CLOSED && !e->peer_died) {
-        if (!ringipc__poll_peer_periodically(e)) return 0;
-        if (!ringipc__head_honest(e)) return RINGIPC_ECORRUPT;
-        ringipc__skip_lost(e);
-        if (!e->peer_died) return 0;
-    }
-    ringipc__skip_lost(e);
-    return !ringipc__published(e);
+    /* acquire: a CLOSED seen here happens-after the producer's last publication, so the re-read of the
+       word at the tail below sees its last record */
+    if (ringipc__state_acquire(e->ring, RINGIPC_PRODUCER) == RINGIPC_STATE_CLOSED) return !ringipc__published(e);
+    /* a reader that never waits learns of a dead producer, of a takeover after one (peer_died back
+       to 0), and of a scribbled head, at most every poll period */
+    if (ringipc__poll_peer_periodically(e) && !ringipc__head_honest(e)) return RINGIPC_ECORRUPT;
+    return e->peer_died && !ringipc__published(e);
 }
 
 static inline int ringipc__message_consumer_ready(ringipc_end *e) {
     if (!e->open || e->peer_died || e->broken) return 1;
-    if (!ringipc__head_honest(e)) return 1;
-    /* acquire (epoch): a takeover left a record to skip */
-    int64_t epoch = atomic_load_explicit(ringipc__l(e->ring, RINGIPC_OFF_EPOCH), memory_order_acquire);
-    return ringipc__published(e) || ringipc__state_acquire(e->ring, RINGIPC_PRODUCER) == RINGIPC_STATE_CLOSED
-           || (e->pos < epoch && epoch <= e->cached);
+    if (!ringipc__head_honest(e)) return 1; /* the woken caller reports it */
+    return ringipc__published(e) || ringipc__state_acquire(e->ring, RINGIPC_PRODUCER) == RINGIPC_STATE_CLOSED;
 }
 
 /**
@@ -1397,7 +1459,6 @@ static inline int ringipc_take(ringipc_end *e, ringipc_handler handler, void *co
         int ready = ringipc__await(e, ringipc__message_consumer_ready, deadline);
         if (!e->open) return ringipc__fail(e->error, RINGIPC_ESTATE, "the end is closed");
         if (e->broken) return RINGIPC_ECORRUPT;
-        ringipc__skip_lost(e);
         if (ringipc__published(e)) continue;
         int eof = ringipc__message_eof(e);
         if (eof < 0) return eof;

@@ -15,8 +15,8 @@ if [ -z "$CC_CMD" ] || ! command -v "$CC_CMD" >/dev/null 2>&1; then
     exit 1
 fi
 # up to date when every output is newer than every source (and this script)
-outputs="target/ringcat-write target/ringcat-read target/cring-bench target/layout-test target/asan/ringcat-write target/asan/ringcat-read target/tsan/threads-test"
-sources="$0 include/ringipc.h src/main/c/ringcat-write.c src/main/c/ringcat-read.c src/test/c/layout_test.c src/test/c/threads_test.c src/bench/c/cring_bench.c"
+outputs="target/ringcat-write target/ringcat-read target/cring-bench target/layout-test target/crash-writer target/asan/ringcat-write target/asan/ringcat-read target/tsan/threads-test"
+sources="$0 include/ringipc.h src/main/c/ringcat-write.c src/main/c/ringcat-read.c src/test/c/layout_test.c src/test/c/threads_test.c src/test/c/crash_writer.c src/bench/c/cring_bench.c"
 stale=""
 for out in $outputs; do
     [ -e "$out" ] || { stale=yes; break; }
@@ -38,7 +38,8 @@ for p in ringcat-write ringcat-read; do
 done
 $CC_CMD $FLAGS -o target/cring-bench src/bench/c/cring_bench.c
 $CC_CMD $FLAGS -o target/layout-test src/test/c/layout_test.c
+$CC_CMD $FLAGS -o target/crash-writer src/test/c/crash_writer.c
 # ThreadSanitizer does not model stand-alone fences (gcc warns -Wtsan); the fences here only order the
 # Dekker wake-up handshake, and every data hand-over is an acquire/release pair TSan does see.
 $CC_CMD $FLAGS -Wno-tsan -g -fsanitize=thread -o target/tsan/threads-test src/test/c/threads_test.c -lpthread
-echo "ring-c: built target/ringcat-write, target/ringcat-read, target/cring-bench, target/layout-test, target/asan/*, target/tsan/threads-test"
+echo "ring-c: built target/ringcat-write, target/ringcat-read, target/cring-bench, target/layout-test, target/crash-writer, target/asan/*, target/tsan/threads-test"

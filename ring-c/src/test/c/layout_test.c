@@ -1,12 +1,14 @@
 /*
  * The C side checked against docs/FORMAT.md: every header offset, the record header, a file made by
  * ringipc_create read back byte by byte, every refused kind of file, role refusal between two
- * handles, and a byte ring and a message ring between two processes (fork), every byte checked.
+ * handles, a byte ring and a message ring between two processes (fork), every byte checked, streams one
+ * after another in either order, and a producer killed mid-record taken over (its record counted lost).
  * Prints one line per check; exit status 0 when every check passed.
  */
 #include "ringipc.h"
 
 #include <assert.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 static int failures;
@@ -18,7 +20,7 @@ static int failures;
 /* The header as FORMAT.md section 2 tables it, padding spelled out. */
 struct spec_header {
     int64_t magic; int32_t version, capacity, flags, header_size; unsigned char pad0[104];
-    int64_t head, writes, bytes_dropped, drops, producer_sleeps, producer_owner, epoch; unsigned char pad1[72];
+    int64_t head, writes, bytes_dropped, drops, producer_sleeps, producer_owner, publishing; unsigned char pad1[72];
     int64_t tail, reads, consumer_sleeps, consumer_owner, batch_end, lost_records, lost_bytes; unsigned char pad2[72];
     int32_t producer_waiting, consumer_waiting, producer_wake_seq, consumer_wake_seq, producer_state, consumer_state;
     int64_t streams; unsigned char pad3[96];
@@ -29,7 +31,7 @@ PIN(magic, RINGIPC_OFF_MAGIC); PIN(version, RINGIPC_OFF_VERSION); PIN(capacity, 
 PIN(flags, RINGIPC_OFF_FLAGS); PIN(header_size, RINGIPC_OFF_HEADER_SIZE);
 PIN(head, RINGIPC_OFF_HEAD); PIN(writes, RINGIPC_OFF_WRITES); PIN(bytes_dropped, RINGIPC_OFF_BYTES_DROPPED);
 PIN(drops, RINGIPC_OFF_DROPS); PIN(producer_sleeps, RINGIPC_OFF_PRODUCER_SLEEPS);
-PIN(producer_owner, RINGIPC_OFF_PRODUCER_OWNER); PIN(epoch, RINGIPC_OFF_EPOCH);
+PIN(producer_owner, RINGIPC_OFF_PRODUCER_OWNER); PIN(publishing, RINGIPC_OFF_PUBLISHING);
 PIN(tail, RINGIPC_OFF_TAIL); PIN(reads, RINGIPC_OFF_READS); PIN(consumer_sleeps, RINGIPC_OFF_CONSUMER_SLEEPS);
 PIN(consumer_owner, RINGIPC_OFF_CONSUMER_OWNER); PIN(batch_end, RINGIPC_OFF_BATCH_END);
 PIN(lost_records, RINGIPC_OFF_LOST_RECORDS); PIN(lost_bytes, RINGIPC_OFF_LOST_BYTES);
@@ -230,6 +232,127 @@ static void check_processes(int messages) {
     ringipc_close(&rd);
 }
 
+struct text { char buf[64]; int n; };
+
+static void append_text(void *context, const void *message, uint32_t length) {
+    struct text *t = (struct text *)context;
+    if (t->n + (int)length + 1 < (int)sizeof t->buf) {
+        memcpy(t->buf + t->n, message, length);
+        t->n += (int)length;
+        t->buf[t->n++] = ';';
+        t->buf[t->n] = 0;
+    }
+}
+
+static int64_t read_text(ringipc_end *c, char *out, size_t cap) {
+    int64_t n = ringipc_read_timeout(c, out, (int64_t)cap - 1, 5000000000LL);
+    out[n > 0 ? n : 0] = 0;
+    return n;
+}
+
+/* FORMAT.md 3.8: one stream after another on one byte ring, the next reader first, then the next writer first */
+static void check_streams(void) {
+    char path[512], got[64];
+    path_of(path, "streams");
+    ringipc_ring r;
+    ringipc_create(&r, path, 4096, RINGIPC_WAIT_BLOCK, 0600, 1);
+    ringipc_end p, c;
+    ringipc_producer(&r, &p);
+    ringipc_consumer(&r, &c);
+    ringipc_write(&p, "one", 3);
+    ringipc_end_close(&p);
+    CHECK(read_text(&c, got, sizeof got) == 3 && strcmp(got, "one") == 0, "stream 1 is read: '%s'", got);
+    CHECK(ringipc_try_read(&c, got, sizeof got) == RINGIPC_EOF, "then its EOF");
+    ringipc_end_close(&c);
+    CHECK(ringipc_consumer(&r, &c) == 0, "a reader opens after stream 1 ended and was read to its end");
+    CHECK(ringipc_try_read(&c, got, sizeof got) == RINGIPC_EAGAIN, "it waits for the next writer, not the old EOF");
+    ringipc_producer(&r, &p);
+    CHECK(ringipc_write(&p, "two", 3) == 3, "the next writer writes");
+    ringipc_end_close(&p);
+    CHECK(read_text(&c, got, sizeof got) == 3 && strcmp(got, "two") == 0, "stream 2 is read: '%s'", got);
+    CHECK(ringipc_try_read(&c, got, sizeof got) == RINGIPC_EOF, "then its EOF");
+    ringipc_end_close(&c);
+    CHECK(ringipc_producer(&r, &p) == 0, "a writer opens while stream 2's reader is CLOSED");
+    CHECK(ringipc_write(&p, "three", 5) == 5, "its write is not a broken pipe: %s", p.error);
+    ringipc_end_close(&p);
+    CHECK(ringipc_consumer(&r, &c) == 0, "a reader opens after the writer closed");
+    CHECK(read_text(&c, got, sizeof got) == 5 && strcmp(got, "three") == 0, "stream 3's bytes are not lost: '%s'", got);
+    CHECK(ringipc_try_read(&c, got, sizeof got) == RINGIPC_EOF, "then its EOF");
+    ringipc_stats s;
+    ringipc_stats_read(&r, &s);
+    CHECK(s.streams == 3, "streams counts 3 (%lld)", (long long)s.streams);
+    ringipc_end_close(&c);
+    ringipc_close(&r);
+}
+
+/* FORMAT.md 3.6: a producer killed between head and its record's header word (crash-writer's stop,
+   here a forked child), taken over: the record is marked LOST and skipped and counted by the consumer */
+static void check_lost(int wrap) {
+    char path[512];
+    path_of(path, wrap ? "lost-wrap" : "lost");
+    ringipc_ring r;
+    ringipc_create(&r, path, 4096, RINGIPC_WAIT_BLOCK | RINGIPC_FLAG_MESSAGES, 0600, 1);
+    ringipc_end c, p;
+    ringipc_consumer(&r, &c);
+    int fds[2];
+    if (pipe(fds) != 0) abort();
+    const int64_t length = 100;
+    pid_t child = fork();
+    if (child == 0) {
+        ringipc_ring w;
+        ringipc_end out;
+        if (ringipc_open(&w, path, RINGIPC_KIND_MESSAGES) < 0 || ringipc_producer(&w, &out) < 0) _exit(3);
+        static char big[2000];
+        memset(big, 'b', sizeof big);
+        if (ringipc_send(&out, "first", 5) < 0) _exit(4);
+        /* two big records: head at 16 + 2 * 2008 = 4032, so the next record of 112 bytes wraps */
+        for (int i = 0; wrap && i < 2; i++)
+            if (ringipc_send(&out, big, sizeof big) < 0) _exit(4);
+        int64_t index = ringipc__reserve(&out, length, 1); /* waits until the parent read the big ones */
+        if (index < 0) _exit(5);
+        memset(w.data + index + RINGIPC_RECORD_HEADER_BYTES, 'x', (size_t)length);
+        atomic_store_explicit(ringipc__l(&w, RINGIPC_OFF_PUBLISHING), out.pos, memory_order_relaxed);
+        ringipc__publish_head(&out, out.record_start + ringipc__record_bytes(length));
+        if (write(fds[1], "s", 1) != 1) _exit(6);
+        for (;;) pause();
+    }
+    struct text t = {{0}, 0};
+    for (int want = wrap ? 3 : 1, got = 0; got < want;) {
+        int n = ringipc_take(&c, append_text, &t, 8, 5000000000LL);
+        if (n < 0) break;
+        got += n;
+    }
+    char stop;
+    CHECK(read(fds[0], &stop, 1) == 1, "%s: the child stopped between head and the header word", wrap ? "wrap" : "plain");
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    close(fds[0]);
+    close(fds[1]);
+    int64_t start = atomic_load(ringipc__l(&r, RINGIPC_OFF_PUBLISHING));
+    CHECK(start == (wrap ? 4032 : 16) && atomic_load(ringipc__word(&r, start & r.mask)) == 0,
+          "publishing=%lld is where the unpublished record starts, its word 0", (long long)start);
+    CHECK(ringipc_producer(&r, &p) == 0, "a new producer takes the dead one's end over: %s", p.error);
+    int32_t len, type;
+    ringipc__split_word(atomic_load(ringipc__word(&r, wrap ? 0 : 16)), &len, &type);
+    CHECK(type == RINGIPC_TYPE_LOST && len == 104, "the record is marked LOST (type=%d length=%d)", type, len);
+    if (wrap) {
+        ringipc__split_word(atomic_load(ringipc__word(&r, 4032)), &len, &type);
+        CHECK(type == RINGIPC_TYPE_PADDING && len == 56, "the padding before the wrap is published (type=%d length=%d)", type, len);
+    }
+    ringipc_send(&p, "after", 5);
+    ringipc_end_close(&p);
+    int n = ringipc_take(&c, append_text, &t, 8, 5000000000LL);
+    CHECK(n == 1 && strstr(t.buf, "after;") != NULL && strncmp(t.buf, "first;", 6) == 0, "%s: the reader skips it and reads on: '%s'",
+          wrap ? "wrap" : "plain", t.buf);
+    CHECK(ringipc_take(&c, append_text, &t, 8, 5000000000LL) == RINGIPC_EOF, "then EOF");
+    ringipc_stats s;
+    ringipc_stats_read(&r, &s);
+    CHECK(s.lost_records == 1 && s.lost_bytes == 112, "lostRecords=%lld lostBytes=%lld: one record of 112 bytes",
+          (long long)s.lost_records, (long long)s.lost_bytes);
+    ringipc_end_close(&c);
+    ringipc_close(&r);
+}
+
 int main(void) {
     snprintf(dir, sizeof dir, "/dev/shm/ringipc-ctest-%d", (int)getpid());
     mkdir(dir, 0700);
@@ -239,6 +362,9 @@ int main(void) {
     check_roles();
     check_processes(0);
     check_processes(1);
+    check_streams();
+    check_lost(0);
+    check_lost(1);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) failures++;

@@ -53,13 +53,15 @@ final class CProgram implements AutoCloseable {
         this.name = name;
     }
 
-    static CProgram start(Build build, String name, Path ring) throws IOException {
+    static CProgram start(Build build, String name, Path ring, String... args) throws IOException {
         Path program = build.program(name);
         if (!Files.isExecutable(program)) {
             throw new AssertionError(program + " was not built (the compile phase runs src/build/build-c.sh)");
         }
         Path err = Files.createTempFile("ringipc-c-", ".err");
-        ProcessBuilder pb = new ProcessBuilder(program.toString(), ring.toString()).redirectError(err.toFile());
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(program.toString(), ring.toString()));
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile());
         // leak checks need ptrace, which a container may refuse; every other ASan/UBSan check stays on
         pb.environment().put("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0");
         pb.environment().put("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1");

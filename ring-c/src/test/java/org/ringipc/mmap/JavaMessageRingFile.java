@@ -22,11 +22,14 @@ final class JavaMessageRingFile implements AutoCloseable {
     private final Arena arena;
     private final RecordLocks locks;
     final MessageRing ring;
+    /** The whole mapped file: header and data region. */
+    final MemorySegment memory;
 
-    private JavaMessageRingFile(Arena arena, RecordLocks locks, MessageRing ring) {
+    private JavaMessageRingFile(Arena arena, RecordLocks locks, MessageRing ring, MemorySegment memory) {
         this.arena = arena;
         this.locks = locks;
         this.ring = ring;
+        this.memory = memory;
     }
 
     /** Makes a fresh BLOCK message ring file of {@code capacity} at {@code file}. */
@@ -38,7 +41,17 @@ final class JavaMessageRingFile implements AutoCloseable {
             MemorySegment memory = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
             RecordLocks locks = RecordLocks.open(file);
             return new JavaMessageRingFile(arena, locks,
-                    MessageRing.format(memory, capacity, RingOptions.defaults(), new FutexDoorbell(), locks));
+                    MessageRing.format(memory, capacity, RingOptions.defaults(), new FutexDoorbell(), locks), memory);
+        }
+    }
+
+    /** Maps an existing message ring file (another process made it). */
+    static JavaMessageRingFile open(Path file) throws IOException {
+        Arena arena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment memory = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size(), arena);
+            RecordLocks locks = RecordLocks.open(file);
+            return new JavaMessageRingFile(arena, locks, MessageRing.attach(memory, new FutexDoorbell(), locks), memory);
         }
     }
 
