@@ -39,6 +39,42 @@ class CliTest {
     @TempDir(factory = ShmTempDir.class)
     Path dir;
 
+    /** A ring file serves one write/read pair after another, like a FIFO, in either order of starting. */
+    @Test
+    void aRingFileServesStreamAfterStreamInEitherOrder() throws Exception {
+        Path ring = dir.resolve("fifo");
+        ring(dir, "create", ring.toString(), "--capacity", "64k").assertOk();
+        for (int run = 1; run <= 2; run++) {
+            // writer first
+            Path in = randomFile(dir.resolve("w-first-" + run), 100_000, run);
+            Path out = dir.resolve("w-first-out-" + run);
+            ring(dir, "write", ring.toString()).assertOk();  // an empty stream: write closes at once
+            Cli writer = Cli.start(dir, in, null, "write", ring.toString());
+            Cli reader = Cli.start(dir, null, out, "read", ring.toString());
+            writer.finish().assertOk();
+            reader.finish().assertOk();
+            assertEquals(sha256(in), sha256(out), "run " + run + ", writer first");
+            // reader first: it waits for the next writer instead of reading the old EOF
+            Path in2 = randomFile(dir.resolve("r-first-" + run), 100_000, 10 + run);
+            Path out2 = dir.resolve("r-first-out-" + run);
+            Cli early = Cli.start(dir, null, out2, "read", ring.toString());
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!"open".equals(ends(ring).get(1).state())) {
+                assertTrue(System.nanoTime() < deadline, "the reader never took the source");
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            assertTrue(early.process.isAlive(), "the early reader waits for a writer, it did not read an old EOF");
+            Cli late = Cli.start(dir, in2, null, "write", ring.toString());
+            late.finish().assertOk();
+            early.finish().assertOk();
+            assertEquals(sha256(in2), sha256(out2), "run " + run + ", reader first");
+        }
+        Map<String, Object> stat = Json.parse(ring(dir, "stat", ring.toString(), "--json").assertOk().out());
+        assertEquals(6L, stat.get("streams"), "two empty streams, four with data");
+        assertEquals(400_000L, stat.get("bytesRead"));
+    }
+
     @Test
     void writeAndReadMoveEightMiBOfRandomBytesUnchangedAndStatCountsThem() throws Exception {
         Path ring = dir.resolve("pipe");
