@@ -48,10 +48,17 @@ final class CreateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing file even when it is not a ring.")
     boolean force;
 
+    @Option(names = "--messages", description = "A ring of framed messages (boundaries kept) instead of a byte stream.")
+    boolean messages;
+
     @Override
     public Integer call() throws Exception {
         RingOptions options = RingOptions.defaults().withWaitStrategy(wait).withOverflowPolicy(overflow);
-        SharedRing.create(file, capacity, options, mode, force).close();
+        if (messages) {
+            SharedMessageRing.create(file, capacity, options, mode, force).close();
+        } else {
+            SharedRing.create(file, capacity, options, mode, force).close();
+        }
         return 0;
     }
 

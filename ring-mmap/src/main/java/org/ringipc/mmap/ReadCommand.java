@@ -12,20 +12,28 @@ import java.util.concurrent.Callable;
 import org.ringipc.core.RingSource;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code ring read FILE > output}: the ring to stdout until EOF. Bytes go from the ring to write(2)
  * in place ({@link RingSource#drain}); only when the ring is empty does it block in a read.
  */
-@Command(name = "read", description = "Copy the ring to stdout until EOF (the writer closed or died).")
+@Command(name = "read", description = "Copy the ring to stdout until EOF (the writer closed or died); a message ring's messages one per line, or --framing U32.")
 final class ReadCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring file (see 'ring create').")
     Path file;
 
+    @Mixin
+    MessageStream.Options messages;
+
     @Override
     public Integer call() throws Exception {
+        if (RingFile.kindOf(file) == RingFile.Kind.MESSAGES) {
+            MessageStream.read(file, new FileOutputStream(FileDescriptor.out), messages.framing, messages.delimiter);
+            return 0;
+        }
         try (SharedRing ring = SharedRing.open(file);
              RingSource source = ring.source();
              FileOutputStream stdout = new FileOutputStream(FileDescriptor.out)) {

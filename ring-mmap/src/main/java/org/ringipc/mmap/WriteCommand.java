@@ -10,13 +10,14 @@ import java.util.concurrent.Callable;
 import org.ringipc.core.RingSink;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code ring write FILE < input}: stdin into the ring, closing the sink at EOF. The kernel reads
  * stdin straight into claimed ring space (claim / read(2) / commit): no copy in Java.
  */
-@Command(name = "write", description = "Copy stdin into the ring; close the sink (EOF for the reader) at end of input.")
+@Command(name = "write", description = "Copy stdin into the ring (a message ring: one message per line, or --framing U32); close the sink (EOF for the reader) at end of input.")
 final class WriteCommand implements Callable<Integer> {
 
     /** The most one read(2) may fill before it is published: keeps the reader busy on big inputs. */
@@ -25,8 +26,15 @@ final class WriteCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring file (see 'ring create').")
     Path file;
 
+    @Mixin
+    MessageStream.Options messages;
+
     @Override
     public Integer call() throws Exception {
+        if (RingFile.kindOf(file) == RingFile.Kind.MESSAGES) {
+            MessageStream.write(file, new FileInputStream(FileDescriptor.in), messages.framing, messages.delimiter);
+            return 0;
+        }
         try (SharedRing ring = SharedRing.open(file);
              RingSink sink = ring.sink();
              FileInputStream stdin = new FileInputStream(FileDescriptor.in)) {
