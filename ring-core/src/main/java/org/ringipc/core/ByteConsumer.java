@@ -59,6 +59,36 @@ final class ByteConsumer extends RingEnd implements RingSource {
     }
 
     @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        long room = Buffers.remaining(dsts, offset, length);
+        enter();
+        try {
+            memory.checkNotCorrupted();
+            if (room == 0) {
+                return 0;
+            }
+            long available = available();
+            if (available == 0) {
+                available = awaitData(false, 0);
+                if (available <= 0) {
+                    return available;
+                }
+            }
+            long at = tail;
+            for (int i = offset; i < offset + length && at - tail < available; i++) {
+                int n = (int) Math.min(available - (at - tail), dsts[i].remaining());
+                data.copyOut(at, dsts[i], n);
+                at += n;
+            }
+            long n = at - tail;
+            release(at);  // one release for the whole scatter: the producer gets the room back at once
+            return n;
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
     public long read(MemorySegment dst) throws IOException {
         enter();
         try {

@@ -92,6 +92,39 @@ final class ByteProducer extends ProducerEnd implements RingSink {
     }
 
     @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long total = Buffers.remaining(srcs, offset, length);
+        enter();
+        try {
+            checkIdle();
+            if (total == 0) {
+                return 0;
+            }
+            if (drop && free(total) < total) {
+                // all or nothing, as a single write under DROP
+                dropWhole(total);
+                Buffers.consume(srcs, offset, length);
+                return 0;
+            }
+            for (int i = offset; i < offset + length; i++) {
+                ByteBuffer src = srcs[i];
+                while (src.hasRemaining()) {
+                    int n = (int) Math.min(free(src.remaining()), src.remaining());
+                    if (n == 0) {
+                        awaitRoom(1);
+                        continue;
+                    }
+                    put(src, n);
+                }
+            }
+            header.addWritesOpaque(1);
+            return total;
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
     public int tryWrite(ByteBuffer src) throws IOException {
         enter();
         try {

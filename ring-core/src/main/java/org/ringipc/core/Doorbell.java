@@ -32,6 +32,19 @@ public interface Doorbell {
      */
     void sleep(Side sleeper, MemorySegment wakeSeq, int expected, long maxNanos);
 
+    /**
+     * One sleep over many words (a {@link RingSelector} waiting on many rings whose doorbells are all
+     * of this doorbell's class): sleeps until one of {@code words[0 .. count-1]} no longer holds its
+     * value in {@code expected}, a {@link #ring} on one of them, or at most {@code maxNanos}. May
+     * return early. Every word was {@link #prepare}d for by the sleeping thread.
+     *
+     * @return false when this doorbell cannot sleep on that many words at once (nothing was done:
+     *         the caller polls instead); this default always returns false
+     */
+    default boolean sleepAny(MemorySegment[] words, int[] expected, int count, long maxNanos) {
+        return false;
+    }
+
     /** Wakes the sleeper of {@code sleeper}'s side; {@code wakeSeq} was already bumped. */
     void ring(Side sleeper, MemorySegment wakeSeq);
 

@@ -281,6 +281,31 @@ public final class LockedRing implements AutoCloseable {
         }
 
         @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            long total = Buffers.remaining(srcs, offset, length);
+            lock.lock();
+            try {
+                checkWritable();
+                if (drop && free() < total) {
+                    dropped(total);  // all or nothing, as a single write under DROP
+                    Buffers.consume(srcs, offset, length);
+                    return 0;
+                }
+                if (total <= PIPE_BUF) {
+                    // atomic as a single write of that size: room for all of it before the first part
+                    while (free() < total) {
+                        awaitRoom();
+                    }
+                }
+                // the lock is reentrant and held: no other writer comes between the parts (unless
+                // a part larger than the free room has to wait, as a single large write does)
+                return RingSink.super.write(srcs, offset, length);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
         public int tryWrite(ByteBuffer src) throws IOException {
             int n = (int) write(MemorySegment.ofBuffer(src), false);
             src.position(src.position() + n);
@@ -516,6 +541,17 @@ public final class LockedRing implements AutoCloseable {
         @Override
         public long read(MemorySegment dst) throws IOException {
             return read(dst, true, false, 0);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            lock.lock();
+            try {
+                // held (reentrant) across the parts: no other reader takes bytes from between them
+                return RingSource.super.read(dsts, offset, length);
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override

@@ -59,6 +59,19 @@ public interface MessageSink extends Channel {
     void write(ByteBuffer msg) throws IOException;
 
     /**
+     * Writes the remaining bytes of {@code parts}, in order, as ONE message (a header and a body,
+     * say), copied straight from each buffer into the ring record: no temporary buffer. Waits and
+     * drops as {@link #write(MemorySegment)}; every buffer is consumed either way.
+     *
+     * @throws IllegalArgumentException when the parts together are longer than {@link #maxMessageLength()}
+     * @throws IllegalStateException    while a {@link #claim} is pending
+     */
+    void write(ByteBuffer... parts) throws IOException;
+
+    /** As {@link #write(ByteBuffer...)}, from the whole of each segment: one message. */
+    void write(MemorySegment... parts) throws IOException;
+
+    /**
      * Zero-copy write: waits until the ring has room for a message of {@code length} bytes and
      * returns a writable slice of the ring's memory where its payload goes. Nothing is visible to the
      * source until {@link #commit()}; {@link #abort()} gives the room back. One claim at a time.

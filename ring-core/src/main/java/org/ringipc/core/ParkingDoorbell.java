@@ -60,6 +60,22 @@ final class ParkingDoorbell implements Doorbell {
         }
     }
 
+    /**
+     * Parks the selecting thread: every ring it waits on was {@link #prepare}d with it as the
+     * sleeper, so a write to any of them unparks it; a word already bumped means do not park.
+     */
+    @Override
+    public boolean sleepAny(MemorySegment[] words, int[] expected, int count, long maxNanos) {
+        for (int i = 0; i < count; i++) {
+            // acquire: as in sleep
+            if ((int) ValueLayout.JAVA_INT.varHandle().getAcquire(words[i], 0L) != expected[i]) {
+                return true;
+            }
+        }
+        LockSupport.parkNanos(this, maxNanos);
+        return true;
+    }
+
     @Override
     public void ring(Side sleeper, MemorySegment wakeSeq) {
         Thread t = sleeper == Side.PRODUCER ? producerSleeper : consumerSleeper;

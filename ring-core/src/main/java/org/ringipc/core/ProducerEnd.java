@@ -76,6 +76,12 @@ abstract class ProducerEnd extends RingEnd {
         checkWritable();
     }
 
+    /** {@link #ready()} with at least {@code bytes} free as the room wanted: a selector's question. */
+    final boolean readyFor(long bytes) {
+        wanted = bytes;
+        return ready();
+    }
+
     @Override
     public final boolean ready() {
         if (closed || peerDied || memory.isBroken()

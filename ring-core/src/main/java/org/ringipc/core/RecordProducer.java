@@ -160,6 +160,44 @@ final class RecordProducer extends ProducerEnd implements MessageSink {
     }
 
     @Override
+    public void write(ByteBuffer... parts) throws IOException {
+        MemorySegment[] views = new MemorySegment[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            views[i] = MemorySegment.ofBuffer(parts[i]);  // a view of the buffer's remaining bytes, not a copy
+        }
+        write(views);
+        for (ByteBuffer part : parts) {
+            part.position(part.limit());
+        }
+    }
+
+    @Override
+    public void write(MemorySegment... parts) throws IOException {
+        long total = 0;
+        for (MemorySegment part : parts) {
+            total += part.byteSize();
+        }
+        int length = checkLength(total);
+        enter();
+        try {
+            checkIdle();
+            int index = reserve(length, !drop);
+            if (index < 0) {
+                dropped(recordBytes(length));
+                return;
+            }
+            long at = index + HEADER_BYTES;
+            for (MemorySegment part : parts) {
+                MemorySegment.copy(part, 0, segment, at, part.byteSize());
+                at += part.byteSize();
+            }
+            publish(index, length);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
     public MemorySegment claim(int length) throws IOException {
         return claim(length, true);
     }

@@ -129,7 +129,7 @@ public final class RingLayout {
      * not a byte stream ({@link Ring}). Each kind's {@code attach} refuses the other, because reading
      * one as the other would hand record headers to a byte reader, or bytes to a record parser.
      */
-    static final int FLAG_MESSAGES = 1 << 8;
+    public static final int FLAG_MESSAGES = 1 << 8;
     static final int FLAG_KNOWN_BITS = 0x1FF;
 
     static final VarHandle MAGIC_VH = handle("identity", "magic");

@@ -3,7 +3,9 @@ package org.ringipc.core;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
 
 /**
  * The producer end of a ring: the write side of a pipe.
@@ -23,7 +25,7 @@ import java.nio.channels.WritableByteChannel;
  * <p>"Broken pipe": every write fails with an {@link IOException} whose message says so once the
  * source end is closed, or its process died.
  */
-public interface RingSink extends WritableByteChannel {
+public interface RingSink extends WritableByteChannel, GatheringByteChannel {
 
     /**
      * Writes every remaining byte of {@code src}, waiting for room as needed (a write larger than
@@ -38,6 +40,32 @@ public interface RingSink extends WritableByteChannel {
 
     /** As {@link #write(ByteBuffer)}, from the whole of {@code src}. */
     long write(MemorySegment src) throws IOException;
+
+    /**
+     * Gathered write: the remaining bytes of {@code srcs[offset .. offset + length - 1]}, in order,
+     * as one write, copied straight from each buffer into the ring (no temporary buffer). Blocks as
+     * {@link #write(ByteBuffer)} does until every byte is in; under {@link OverflowPolicy#DROP} the
+     * ends of this package drop the whole gathered write when it does not fit, never a part. This
+     * default (for other implementations) writes the buffers one after the other.
+     *
+     * @return the bytes written (0 when dropped; every buffer is then consumed)
+     * @throws IndexOutOfBoundsException when offset and length do not fit {@code srcs}
+     */
+    @Override
+    default long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        long done = 0;
+        for (int i = offset; i < offset + length; i++) {
+            done += write(srcs[i]);
+        }
+        return done;
+    }
+
+    /** As {@link #write(ByteBuffer[], int, int)} over every buffer of {@code srcs}. */
+    @Override
+    default long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
 
     /** Writes as many bytes as fit now, never waiting; 0 when the ring is full. */
     int tryWrite(ByteBuffer src) throws IOException;

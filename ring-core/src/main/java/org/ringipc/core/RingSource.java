@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>EOF (-1) comes once the sink is closed (or its process died) and every byte is read.
  */
-public interface RingSource extends ReadableByteChannel {
+public interface RingSource extends ReadableByteChannel, ScatteringByteChannel {
 
     /** Waits until at least one byte is there, then reads as many as fit; -1 at EOF. */
     @Override
@@ -34,6 +36,47 @@ public interface RingSource extends ReadableByteChannel {
 
     /** As {@link #read(ByteBuffer)} but waits at most {@code timeout}: 0 when it passed. */
     int read(ByteBuffer dst, long timeout, TimeUnit unit) throws IOException;
+
+    /**
+     * Scattered read: waits as {@link #read(ByteBuffer)} does until at least one byte is there, then
+     * fills {@code dsts[offset .. offset + length - 1]} in order with as many waiting bytes as fit,
+     * copied straight from the ring into each buffer.
+     *
+     * @return the bytes read, 0 when the buffers have no room, -1 at EOF
+     * @throws IndexOutOfBoundsException when offset and length do not fit {@code dsts}
+     */
+    @Override
+    default long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        int first = offset;
+        while (first < offset + length && !dsts[first].hasRemaining()) {
+            first++;
+        }
+        if (first == offset + length) {
+            return 0;
+        }
+        long done = read(dsts[first]);
+        if (done <= 0) {
+            return done;
+        }
+        for (int i = first; i < offset + length; i++) {
+            if (!dsts[i].hasRemaining()) {
+                continue;
+            }
+            int n = tryRead(dsts[i]);
+            if (n <= 0) {
+                break;
+            }
+            done += n;
+        }
+        return done;
+    }
+
+    /** As {@link #read(ByteBuffer[], int, int)} into every buffer of {@code dsts}. */
+    @Override
+    default long read(ByteBuffer[] dsts) throws IOException {
+        return read(dsts, 0, dsts.length);
+    }
 
     /** Never waits: the bytes that are there now, 0 when empty, -1 at EOF. */
     int tryRead(ByteBuffer dst) throws IOException;

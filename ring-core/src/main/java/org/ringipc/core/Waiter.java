@@ -181,6 +181,36 @@ final class Waiter {
         }
     }
 
+    /**
+     * A {@link RingSelector}'s half of the sleeper's protocol for this end, done for many ends
+     * before one sleep: reads the end's wake-sequence word, prepares the doorbell and raises the
+     * waiting flag. The caller then fences once (StoreLoad, as {@link #sleep} does), re-checks every
+     * end, sleeps on the words, and {@link #retract}s.
+     *
+     * @return the word's value to sleep on
+     */
+    int announce() {
+        // acquire: read before the flag goes up, so a wake sent after this read changes the word
+        int seq = (int) INT.getAcquire(ownWakeSeq, 0L);
+        doorbell.prepare(side.side);
+        header.setWaitingVolatile(side, 1);
+        return seq;
+    }
+
+    /** Lowers the waiting flag raised by {@link #announce}. */
+    void retract() {
+        header.setWaitingVolatile(side, 0);
+    }
+
+    /** The word a sleeper of this end sleeps on: the peer bumps it before it rings. */
+    MemorySegment ownWakeSeq() {
+        return ownWakeSeq;
+    }
+
+    Doorbell doorbell() {
+        return doorbell;
+    }
+
     /** Whether wakePeer has any work to do: only BLOCK rings sleep. */
     boolean peerMaySleep() {
         return strategy == WaitStrategy.BLOCK;

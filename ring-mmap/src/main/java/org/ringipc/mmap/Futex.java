@@ -3,9 +3,11 @@ package org.ringipc.mmap;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.Locale;
@@ -65,9 +67,30 @@ public final class Futex {
     /** Per call: a {@code struct timespec} (8-aligned, first) then the captured errno. */
     private static final long TIMESPEC_BYTES = 16;
 
+    /** {@code futex_waitv} (Linux 5.16+): the same number on x86_64 and aarch64. */
+    private static final long SYS_FUTEX_WAITV = 449;
+    /** {@code struct futex_waitv { u64 val; u64 uaddr; u32 flags; u32 __reserved; }} */
+    private static final StructLayout WAITV_ENTRY = MemoryLayout.structLayout(
+            JAVA_LONG.withName("val"), JAVA_LONG.withName("uaddr"),
+            ValueLayout.JAVA_INT.withName("flags"), ValueLayout.JAVA_INT.withName("reserved"));
+    private static final long WAITV_VAL = WAITV_ENTRY.byteOffset(PathElement.groupElement("val"));
+    private static final long WAITV_UADDR = WAITV_ENTRY.byteOffset(PathElement.groupElement("uaddr"));
+    private static final long WAITV_FLAGS = WAITV_ENTRY.byteOffset(PathElement.groupElement("flags"));
+    /** {@code FUTEX_32}, without {@code FUTEX_PRIVATE_FLAG}: shared files are matched across processes. */
+    private static final int FUTEX_32 = 2;
+    private static final int CLOCK_MONOTONIC = 1;
+    /** The most entries one {@code futex_waitv} takes ({@code FUTEX_WAITV_MAX}). */
+    public static final int WAITV_MAX = 128;
+    private static final int ENOSYS = 38;
+    private static final int EFAULT = 14;
+
     private static final long SYS_FUTEX;
     private static final MethodHandle WAIT;
     private static final MethodHandle WAKE;
+    private static final MethodHandle WAITV;
+    /** CLOCK_MONOTONIC minus {@link System#nanoTime()}, for the absolute timeout futex_waitv takes. */
+    private static final long MONOTONIC_OFFSET;
+    private static volatile boolean waitvAvailable;
     private static final String UNAVAILABLE_REASON;
     private static volatile boolean available;
 
@@ -81,6 +104,8 @@ public final class Futex {
         };
         MethodHandle wait = null;
         MethodHandle wake = null;
+        MethodHandle waitv = null;
+        long offset = 0;
         String reason = null;
         if (!os.startsWith("Linux")) {
             reason = "os.name=" + os + " is not Linux";
@@ -91,6 +116,8 @@ public final class Futex {
                 MethodHandle[] handles = link();
                 wait = handles[0];
                 wake = handles[1];
+                waitv = handles[2];
+                offset = monotonicOffset(handles[3]);
             } catch (RuntimeException | LinkageError e) {
                 reason = "the futex downcall could not be linked: " + e;
                 wait = null;
@@ -100,6 +127,9 @@ public final class Futex {
         SYS_FUTEX = nr;
         WAIT = wait;
         WAKE = wake;
+        WAITV = waitv;
+        MONOTONIC_OFFSET = offset;
+        waitvAvailable = reason == null;
         UNAVAILABLE_REASON = reason;
         available = reason == null;
     }
@@ -119,8 +149,40 @@ public final class Futex {
                     Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno")),
             // FUTEX_WAKE never blocks: a critical call skips the thread-state transitions
             linker.downcallHandle(syscall, wakeFd, Linker.Option.firstVariadicArg(1), Linker.Option.critical(false)),
+            // futex_waitv(waiters, count, flags, absolute timeout, clock): blocks, so not critical
+            linker.downcallHandle(syscall,
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+                    Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno")),
+            // int clock_gettime(clockid_t, struct timespec *)
+            linker.downcallHandle(linker.defaultLookup().find("clock_gettime")
+                            .orElseThrow(() -> new UnsupportedOperationException("libc has no clock_gettime symbol")),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ADDRESS)),
         };
     }
+
+    /** CLOCK_MONOTONIC - nanoTime, read once (HotSpot's nanoTime is CLOCK_MONOTONIC on Linux; checked, not assumed). */
+    private static long monotonicOffset(MethodHandle clockGettime) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(TIMESPEC_BYTES, Long.BYTES);
+            long before = System.nanoTime();
+            int r;
+            try {
+                r = (int) clockGettime.invokeExact(CLOCK_MONOTONIC, ts);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            long after = System.nanoTime();
+            if (r != 0) {
+                throw new IllegalStateException("clock_gettime(CLOCK_MONOTONIC) failed");
+            }
+            long mono = ts.get(JAVA_LONG, 0) * NANOS_PER_SECOND + ts.get(JAVA_LONG, 8);
+            return mono - (before + (after - before) / 2);
+        }
+    }
+
+    private static final ThreadLocal<MemorySegment> WAITV_SCRATCH = ThreadLocal.withInitial(
+            () -> Arena.ofAuto().allocate(TIMESPEC_BYTES + CAPTURE.byteSize() + WAITV_MAX * WAITV_ENTRY.byteSize(),
+                    Long.BYTES));
 
     private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(
             () -> Arena.ofAuto().allocate(TIMESPEC_BYTES + CAPTURE.byteSize(), Long.BYTES));
@@ -184,6 +246,80 @@ public final class Futex {
                     available = false;
                 }
                 throw new IllegalStateException("futex wait failed: errno=" + errno + " word=" + word);
+            }
+        };
+    }
+
+    /** True when {@link #waitv} can be used: futexes work and the kernel has not refused futex_waitv. */
+    public static boolean isWaitvAvailable() {
+        return available && waitvAvailable;
+    }
+
+    /**
+     * Sleeps while every {@code words[i]} holds {@code expected[i]}, for at most {@code timeoutNanos}:
+     * one {@code futex_waitv} system call (Linux 5.16+) over up to {@value #WAITV_MAX} words, woken by
+     * a {@link #wake} on any of them (from any process sharing the word's file).
+     *
+     * <p>The words' addresses are handed to the kernel as numbers: a word whose mapping goes away
+     * during the sleep is simply never woken through (the sleep ends at its timeout); one already
+     * gone when the call starts makes it return {@link #VALUE_CHANGED} so that the caller re-checks.
+     *
+     * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
+     * @throws UnsupportedOperationException when {@link #isWaitvAvailable()} is false (now or after
+     *                                       the kernel refused the call: ENOSYS, EPERM)
+     * @throws IllegalArgumentException      for a count outside 1 .. 128 or a bad word
+     * @throws IllegalStateException         for any other kernel error, naming the errno
+     */
+    public static int waitv(MemorySegment[] words, int[] expected, int count, long timeoutNanos) {
+        if (count < 1 || count > WAITV_MAX) {
+            throw new IllegalArgumentException("count=" + count + " is not in 1 .. " + WAITV_MAX);
+        }
+        for (int i = 0; i < count; i++) {
+            checkWord(words[i]);
+        }
+        if (timeoutNanos <= 0) {
+            return TIMED_OUT;
+        }
+        if (!isWaitvAvailable()) {
+            throw new UnsupportedOperationException(describe() + (available ? "; futex_waitv refused by the kernel" : ""));
+        }
+        // 8-aligned parts first: the entries, the timespec, then the 4-byte errno capture
+        MemorySegment scratch = WAITV_SCRATCH.get();
+        long entries = WAITV_MAX * WAITV_ENTRY.byteSize();
+        MemorySegment waiters = scratch.asSlice(0, count * WAITV_ENTRY.byteSize());
+        MemorySegment timespec = scratch.asSlice(entries, TIMESPEC_BYTES);
+        MemorySegment capture = scratch.asSlice(entries + TIMESPEC_BYTES, CAPTURE.byteSize());
+        for (int i = 0; i < count; i++) {
+            long at = i * WAITV_ENTRY.byteSize();
+            waiters.set(JAVA_LONG, at + WAITV_VAL, expected[i] & 0xFFFF_FFFFL);
+            waiters.set(JAVA_LONG, at + WAITV_UADDR, words[i].address());
+            waiters.set(ValueLayout.JAVA_INT, at + WAITV_FLAGS, FUTEX_32);
+            waiters.set(ValueLayout.JAVA_INT, at + WAITV_FLAGS + Integer.BYTES, 0);
+        }
+        long deadline = System.nanoTime() + MONOTONIC_OFFSET + timeoutNanos;
+        timespec.set(JAVA_LONG, 0, deadline / NANOS_PER_SECOND);
+        timespec.set(JAVA_LONG, 8, deadline % NANOS_PER_SECOND);
+        long r;
+        try {
+            r = (long) WAITV.invokeExact(capture, SYS_FUTEX_WAITV, waiters, (long) count, 0L, timespec,
+                    (long) CLOCK_MONOTONIC);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r >= 0) {
+            return WOKEN;
+        }
+        int errno = (int) ERRNO.get(capture, 0L);
+        return switch (errno) {
+            case EAGAIN, EFAULT -> VALUE_CHANGED;
+            case ETIMEDOUT -> TIMED_OUT;
+            case EINTR -> INTERRUPTED;
+            default -> {
+                if (errno == ENOSYS || errno == 1) { // an older kernel, or seccomp: fall back for good
+                    waitvAvailable = false;
+                    throw new UnsupportedOperationException("futex_waitv refused: errno=" + errno);
+                }
+                throw new IllegalStateException("futex_waitv failed: errno=" + errno);
             }
         };
     }

@@ -146,6 +146,24 @@ public final class FutexDoorbell implements Doorbell {
         }
     }
 
+    /**
+     * One {@code futex_waitv} over every word (see {@link Futex#waitv}); false (the selector then
+     * polls) for more than {@value Futex#WAITV_MAX} words or where the kernel refuses the call.
+     * A virtual thread sleeping here pins its carrier for the sleep (at most one slice).
+     */
+    @Override
+    public boolean sleepAny(MemorySegment[] words, int[] expected, int count, long maxNanos) {
+        if (count > Futex.WAITV_MAX || !Futex.isWaitvAvailable()) {
+            return false;
+        }
+        try {
+            Futex.waitv(words, expected, count, maxNanos);
+            return true;
+        } catch (UnsupportedOperationException | IllegalStateException e) {
+            return false;
+        }
+    }
+
     @Override
     public void ring(Side sleeper, MemorySegment wakeSeq) {
         if (Futex.isAvailable()) {

@@ -115,6 +115,20 @@ final class MappedFile {
         throw (Error) e;
     }
 
+    /** A call on the mapping that may fail as {@link #translate} describes. */
+    interface MappedCall<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs {@code call}, translating a failure of a mapped access ({@link #translate}). */
+    <T> T guard(MappedCall<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (InternalError | IllegalStateException e) {
+            throw translate(e);
+        }
+    }
+
     String truncationMessage() {
         String now;
         try {

@@ -2,36 +2,18 @@ package org.ringipc.mmap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
 
 import org.ringipc.core.Doorbell;
-import org.ringipc.core.EndLocks;
 import org.ringipc.core.Ring;
 import org.ringipc.core.RingFormatException;
-import org.ringipc.core.RingLayout;
-import org.ringipc.core.RingMXBeans;
 import org.ringipc.core.RingOptions;
 import org.ringipc.core.RingSink;
 import org.ringipc.core.RingSource;
@@ -79,62 +61,22 @@ import org.ringipc.core.RingStats;
  */
 public final class SharedRing implements AutoCloseable {
 
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-
+    private final RingFile<Ring> shared;
     private final MappedFile file;
     private final Ring ring;
-    private final FutexDoorbell doorbell;
-    /** The ends' locks: record locks on this handle's descriptor, or owner words where FFM is denied. */
-    private final EndLocks locks;
-    /** Null where record locks are unavailable; closed last, which drops any lock still held. */
-    private final RecordLocks recordLocks;
-    private final RingMXBeans.Slot mxBean = new RingMXBeans.Slot();
 
     /** Opened by {@link #openReadOnly}: stats and end status only. */
     private final boolean readOnly;
 
-    private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell, EndLocks locks, RecordLocks recordLocks) {
-        this(file, ring, doorbell, locks, recordLocks, false);
+    private SharedRing(RingFile<Ring> shared) {
+        this(shared, false);
     }
 
-    private SharedRing(MappedFile file, Ring ring, FutexDoorbell doorbell, EndLocks locks, RecordLocks recordLocks,
-                       boolean readOnly) {
+    private SharedRing(RingFile<Ring> shared, boolean readOnly) {
+        this.shared = shared;
+        this.file = shared.file;
+        this.ring = shared.ring;
         this.readOnly = readOnly;
-        this.file = file;
-        this.ring = ring;
-        this.doorbell = doorbell;
-        this.locks = locks;
-        this.recordLocks = recordLocks;
-    }
-
-    /**
-     * Record locks on {@code path} (which must name the file being mapped), or null where they
-     * cannot be used; then the ends fall back to owner words (liveness by pid, one PID namespace).
-     */
-    private static RecordLocks recordLocks(Path path, boolean readOnly) throws IOException {
-        return RecordLocks.unavailableReason() == null ? RecordLocks.open(path, readOnly) : null;
-    }
-
-    private static EndLocks endLocks(RecordLocks record, MappedFile mapped) {
-        return record != null ? record : EndLocks.ownerWord(mapped.segment());
-    }
-
-    /** Runs {@code body} with the caller's interrupt status cleared, then restores it. */
-    private static <T> T uninterrupted(IoSupplier<T> body) throws IOException {
-        // a FileChannel refuses to open (ClosedByInterruptException) for an interrupted thread;
-        // as Pipe.open, creating or opening a ring succeeds and leaves the status set
-        boolean interrupted = Thread.interrupted();
-        try {
-            return body.get();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private interface IoSupplier<T> {
-        T get() throws IOException;
     }
 
     /** The mode a ring file gets unless the caller asks for another: owner read/write ({@code 0600}). */
@@ -187,113 +129,7 @@ public final class SharedRing implements AutoCloseable {
      */
     public static SharedRing create(Path file, int capacity, RingOptions options, Set<PosixFilePermission> mode,
                                     boolean force) throws IOException {
-        return uninterrupted(() -> doCreate(file, capacity, options, mode, force));
-    }
-
-    private static SharedRing doCreate(Path file, int capacity, RingOptions options, Set<PosixFilePermission> mode,
-                                       boolean force) throws IOException {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(options, "options");
-        checkMode(mode);
-        long size = Ring.requiredBytes(capacity);
-        Path target = file.toAbsolutePath();
-        checkReplaceable(target, force);
-        Path dir = target.getParent();
-        long usable = Files.getFileStore(dir).getUsableSpace();
-        if (usable < size) {
-            // tmpfs hands out pages on first touch: a short one would fault in the middle of a write
-            throw new IOException("file=" + target + " needs size=" + size + " bytes but its file system has "
-                    + usable + " bytes free");
-        }
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + System.nanoTime() + ".tmp");
-        boolean posix = Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class);
-        FileAttribute<?>[] attrs = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)}
-                : new FileAttribute<?>[0];
-        FutexDoorbell doorbell = new FutexDoorbell();
-        MappedFile mapped = null;
-        RecordLocks record = null;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attrs)) {
-                if (posix) {
-                    // the umask may have taken bits away from the mode given at creation
-                    Files.setPosixFilePermissions(tmp, mode);
-                }
-                mapped = MappedFile.map(target, ch, size);
-            }
-            // the temporary name is ours alone: the locks' descriptor is on the file just mapped
-            record = recordLocks(tmp, false);
-            EndLocks locks = endLocks(record, mapped);
-            Ring ring = Ring.format(mapped.segment(), capacity, options, doorbell, locks);
-            // rename(2) replaces whatever is at the path (a link planted since the check included)
-            // and never writes through it
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new SharedRing(mapped, ring, doorbell, locks, record);
-        } catch (IOException | RuntimeException | Error e) {
-            if (mapped != null) {
-                mapped.unmap(() -> { });
-            }
-            if (record != null) {
-                record.close();
-            }
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-    }
-
-    private static void checkMode(Set<PosixFilePermission> mode) {
-        Objects.requireNonNull(mode, "mode");
-        String text = PosixFilePermissions.toString(mode);
-        if (!mode.contains(PosixFilePermission.OWNER_READ) || !mode.contains(PosixFilePermission.OWNER_WRITE)) {
-            throw new IllegalArgumentException("mode=" + text + " lacks owner read/write (rw-------), which the creator needs");
-        }
-        if (mode.contains(PosixFilePermission.OWNER_EXECUTE) || mode.contains(PosixFilePermission.GROUP_EXECUTE)
-                || mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-            throw new IllegalArgumentException("mode=" + text + " has execute bits; a ring file is data (e.g. rw-rw----)");
-        }
-    }
-
-    /** Refuses a link, a non-regular file, and (without force) a regular file that is not a ring. */
-    private static void checkReplaceable(Path target, boolean force) throws IOException {
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return;
-        }
-        if (attrs.isSymbolicLink()) {
-            throw new IOException("file=" + target + " is a symbolic link; refusing to write through it");
-        }
-        if (!attrs.isRegularFile()) {
-            throw new IOException("file=" + target + " is " + kind(attrs) + ", not a regular file; refusing to replace it");
-        }
-        if (!force && !startsWithMagic(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null,
-                    "exists and is not a ring file (no ring magic in its first 8 bytes); create with force"
-                            + " (ring create --force) to replace it");
-        }
-    }
-
-    private static boolean startsWithMagic(Path target) throws IOException {
-        ByteBuffer first = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder());
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (first.hasRemaining() && ch.read(first) >= 0) {
-                // a file shorter than 8 bytes ends the loop with bytes remaining
-            }
-        }
-        return !first.hasRemaining() && first.getLong(0) == RingLayout.MAGIC;
-    }
-
-    private static String kind(BasicFileAttributes attrs) {
-        if (attrs.isDirectory()) {
-            return "a directory";
-        }
-        if (attrs.isSymbolicLink()) {
-            return "a symbolic link";
-        }
-        return "a special file (fifo, socket or device)";
+        return new SharedRing(RingFile.create(file, capacity, options, mode, force, Ring::format));
     }
 
     /**
@@ -305,14 +141,14 @@ public final class SharedRing implements AutoCloseable {
      * end at a regular file: a directory, fifo or device is refused before it is opened.
      *
      * @throws NoSuchFileException  when there is no file (or the link at the path dangles)
-     * @throws RingFormatException  when the path is not a regular file; naming the field when the file is empty, short, truncated, not a
+     * @throws RingFormatException  when the file holds a message ring (naming both kinds: open it with
+     *                              {@link SharedMessageRing#open}); when the path is not a regular file; naming the field when the file is empty, short, truncated, not a
      *                              ring, of another layout version, or of a size its header does not
      *                              describe
      * @throws IOException          when the file cannot be opened read-write
      */
     public static SharedRing open(Path file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        return uninterrupted(() -> doOpen(file, false));
+        return new SharedRing(RingFile.open(file, RingFile.Kind.BYTES, Ring::attach));
     }
 
     /**
@@ -321,99 +157,20 @@ public final class SharedRing implements AutoCloseable {
      * user); the file is mapped read-only and validated as by {@link #open(Path)}.
      * {@link #sink()} and {@link #source()} are refused.
      *
-     * @throws NoSuchFileException  when there is no file
-     * @throws RingFormatException  as {@link #open(Path)}
-     * @throws IOException          when the file cannot be opened for reading
+     * @param file the ring file
+     * @return a handle that can look at the ring, not take an end
+     * @throws java.nio.file.NoSuchFileException when there is no file
+     * @throws RingFormatException               as {@link #open(Path)}
+     * @throws IOException                       when the file cannot be opened for reading
      */
     public static SharedRing openReadOnly(Path file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        return uninterrupted(() -> doOpen(file, true));
+        return new SharedRing(RingFile.open(file, RingFile.Kind.BYTES, Ring::attach, true), true);
     }
 
-    private static SharedRing doOpen(Path file, boolean readOnly) throws IOException {
-        Path target = file.toAbsolutePath();
-        checkRegularFile(target);
-        FutexDoorbell doorbell = new FutexDoorbell();
-        MappedFile mapped;
-        long size;
-        RecordLocks record;
-        try {
-            record = recordLocks(target, readOnly);
-        } catch (IOException e) {
-            if (!Files.exists(target)) {
-                throw new NoSuchFileException(target.toString(), null, "no such ring file");
-            }
-            throw e;
-        }
-        // map the very file the locks' descriptor has open, even if the path is renamed over meanwhile
-        Path viaFd = record != null ? Path.of("/proc/self/fd/" + record.fd()) : null;
-        Path mapPath = viaFd != null && Files.exists(viaFd) ? viaFd : target;
-        Set<OpenOption> access = readOnly ? Set.of(StandardOpenOption.READ)
-                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try (FileChannel ch = FileChannel.open(mapPath, access)) {
-            size = ch.size();
-            if (size == 0) {
-                throw new RingFormatException("file=" + target + ": size=0, the file is empty (not a ring)");
-            }
-            long largest = Ring.requiredBytes(RingLayout.MAX_CAPACITY);
-            if (size > largest) {
-                throw new RingFormatException("file=" + target + ": size=" + size
-                        + " is larger than any ring (" + largest + " bytes): not a ring");
-            }
-            mapped = MappedFile.map(target, ch, size,
-                    readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE);
-        } catch (NoSuchFileException e) {
-            closeQuietly(record);
-            throw new NoSuchFileException(target.toString(), null, "no such ring file");
-        } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(record);
-            throw e;
-        }
-        try {
-            EndLocks locks = endLocks(record, mapped);
-            Ring ring = Ring.attach(mapped.segment(), doorbell, locks);
-            long required = Ring.requiredBytes(ring.capacity());
-            if (size != required) {
-                throw new RingFormatException("size=" + size + " does not match capacity=" + ring.capacity()
-                        + ", which needs " + required + " bytes");
-            }
-            return new SharedRing(mapped, ring, doorbell, locks, record, readOnly);
-        } catch (RingFormatException e) {
-            mapped.unmap(() -> { });
-            closeQuietly(record);
-            throw new RingFormatException("file=" + target + ": " + e.getMessage());
-        } catch (InternalError e) {
-            mapped.unmap(() -> { });
-            closeQuietly(record);
-            throw mapped.translate(e);
-        } catch (RuntimeException e) {
-            mapped.unmap(() -> { });
-            closeQuietly(record);
-            throw e;
-        }
-    }
-
-    private static void closeQuietly(RecordLocks record) {
-        if (record != null) {
-            record.close();
-        }
-    }
-
-    /**
-     * Follows links (a link to a ring is fine) but must end at a regular file: opening a fifo would
-     * block, a directory or device is never a ring.
-     */
-    private static void checkRegularFile(Path target) throws IOException {
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(target, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            String why = Files.isSymbolicLink(target) ? "a dangling symbolic link, no ring file" : "no such ring file";
-            throw new NoSuchFileException(target.toString(), null, why);
-        }
-        if (!attrs.isRegularFile()) {
-            String via = Files.isSymbolicLink(target) ? " (through a symbolic link)" : "";
-            throw new RingFormatException("file=" + target + via + " is " + kind(attrs) + ", not a ring file");
+    private void checkWritable(String end) {
+        if (readOnly) {
+            throw new IllegalStateException("file=" + file.path() + " was opened read-only (openReadOnly): no "
+                    + end + " can be taken; use SharedRing.open");
         }
     }
 
@@ -437,24 +194,13 @@ public final class SharedRing implements AutoCloseable {
         return new SharedSource(ring.source(), file);
     }
 
-    private void checkWritable(String end) {
-        if (readOnly) {
-            throw new IllegalStateException("file=" + file.path() + " was opened read-only (openReadOnly): no "
-                    + end + " can be taken; use SharedRing.open");
-        }
-    }
-
     /**
      * A snapshot of the counters in the file's header, the same one every process sees.
      *
      * @throws UncheckedIOException when the file was truncated under the mapping
      */
     public RingStats stats() {
-        try {
-            return ring.stats();
-        } catch (InternalError e) {
-            throw new UncheckedIOException(file.translate(e));
-        }
+        return shared.stats(ring::stats);
     }
 
     /**
@@ -466,7 +212,7 @@ public final class SharedRing implements AutoCloseable {
      *                               it is closed
      */
     public javax.management.ObjectName registerMXBean(String name) {
-        return mxBean.register("SharedRing", name, this::stats);
+        return shared.registerMXBean("SharedRing", name, ring::stats);
     }
 
     /** Who holds the producer end, read from the header. */
@@ -480,10 +226,7 @@ public final class SharedRing implements AutoCloseable {
     }
 
     private EndStatus end(long pid, String stateField, Doorbell.Side side) {
-        // acquire: a reader in another process; pairs with the release of the end's state when
-        // the core claims or gives up an end
-        int state = (int) INT.getAcquire(file.segment(), RingLayout.offset("signal", stateField));
-        return EndStatus.of(pid, state, locks.isHeld(side));
+        return shared.end(pid, stateField, side);
     }
 
     /** Data bytes the ring holds. */
@@ -503,7 +246,7 @@ public final class SharedRing implements AutoCloseable {
 
     /** How BLOCK ends sleep here: {@code "futex"}, or {@code "polling (...)"} with the reason. */
     public String doorbellDescription() {
-        return doorbell.toString();
+        return shared.doorbell.toString();
     }
 
     /**
@@ -517,39 +260,7 @@ public final class SharedRing implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!file.isMapped()) {
-            return;
-        }
-        // unregister first: the bean reads the mapping
-        mxBean.close();
-        IOException truncated = null;
-        try {
-            ring.close();
-        } catch (InternalError e) {
-            // the file was cut under us: the ends could not record that they closed; unmap anyway
-            truncated = file.translate(e);
-        } catch (RuntimeException | Error e) {
-            // whatever went wrong giving the ends back, the mapping and the descriptor still go
-            unmapAndDropLocks();
-            throw e;
-        }
-        unmapAndDropLocks();
-        if (truncated != null) {
-            throw new UncheckedIOException(truncated);
-        }
-    }
-
-    private void unmapAndDropLocks() {
-        MemorySegment header = file.segment();
-        try {
-            file.unmap(() -> {
-                doorbell.ring(Doorbell.Side.PRODUCER, header.asSlice(RingLayout.PRODUCER_WAKE_SEQ_OFFSET, Integer.BYTES));
-                doorbell.ring(Doorbell.Side.CONSUMER, header.asSlice(RingLayout.CONSUMER_WAKE_SEQ_OFFSET, Integer.BYTES));
-            });
-        } finally {
-            // last: the ends released their locks; closing the descriptor drops any left
-            closeQuietly(recordLocks);
-        }
+        shared.close(Ring::close);
     }
 
     @Override

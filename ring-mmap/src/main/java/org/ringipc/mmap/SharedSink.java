@@ -12,7 +12,7 @@ import org.ringipc.core.RingSink;
  * {@link #claim} is the mapping itself: writing into it after the file was truncated raises
  * {@link InternalError} in the caller's code.
  */
-final class SharedSink implements RingSink {
+final class SharedSink implements RingSink, org.ringipc.core.ForwardingEnd {
 
     private final RingSink sink;
     private final MappedFile file;
@@ -38,6 +38,16 @@ final class SharedSink implements RingSink {
         } catch (InternalError | IllegalStateException e) {
             throw file.translate(e);
         }
+    }
+
+    @Override
+    public java.nio.channels.Channel forwardsTo() {
+        return sink;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return file.guard(() -> sink.write(srcs, offset, length));
     }
 
     @Override

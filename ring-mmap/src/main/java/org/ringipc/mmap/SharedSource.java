@@ -13,7 +13,7 @@ import org.ringipc.core.SegmentHandler;
  * access (in the core or in a {@link #drain} handler) turned into {@link IOException}s (see
  * {@link MappedFile}).
  */
-final class SharedSource implements RingSource {
+final class SharedSource implements RingSource, org.ringipc.core.ForwardingEnd {
 
     private final RingSource source;
     private final MappedFile file;
@@ -48,6 +48,16 @@ final class SharedSource implements RingSource {
         } catch (InternalError | IllegalStateException e) {
             throw file.translate(e);
         }
+    }
+
+    @Override
+    public java.nio.channels.Channel forwardsTo() {
+        return source;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        return file.guard(() -> source.read(dsts, offset, length));
     }
 
     @Override

@@ -91,6 +91,25 @@ final class ChildJvm implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * kill -9 from a daemon thread {@code delay} from now, so that the caller can block meanwhile.
+     *
+     * @return set to {@link System#nanoTime()} just before the kill; 0 until then
+     */
+    java.util.concurrent.atomic.AtomicLong killAfter(Duration delay) {
+        java.util.concurrent.atomic.AtomicLong killedAt = new java.util.concurrent.atomic.AtomicLong();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(delay);
+                killedAt.set(System.nanoTime());
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return killedAt;
+    }
+
     String stderr() throws IOException {
         return Files.readString(errFile);
     }

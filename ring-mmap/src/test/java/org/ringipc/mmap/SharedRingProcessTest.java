@@ -130,7 +130,7 @@ class SharedRingProcessTest {
             assertEquals("ready", child.readLine(CHILD));
             ByteBuffer buf = ByteBuffer.allocate(4096);
             assertEquals(1000, source.read(buf));
-            AtomicLong killedAt = killSoon(child);
+            AtomicLong killedAt = child.killAfter(Duration.ofMillis(300));
             buf.clear();
             int n = source.read(buf);     // blocks: the ring is empty and the writer still holds the end
             long noticed = System.nanoTime() - killedAt.get();
@@ -147,7 +147,7 @@ class SharedRingProcessTest {
              ChildJvm child = ChildJvm.start(Peer.class, "hold-source", file.toString())) {
             assertEquals("ready", child.readLine(CHILD));
             assertEquals(4096, sink.tryWrite(ByteBuffer.allocate(4096)));
-            AtomicLong killedAt = killSoon(child);
+            AtomicLong killedAt = child.killAfter(Duration.ofMillis(300));
             IOException e = assertThrows(IOException.class, () -> sink.write(ByteBuffer.allocate(1)));
             long noticed = System.nanoTime() - killedAt.get();
             assertTrue(e.getMessage().contains("broken pipe"), e.getMessage());
@@ -281,20 +281,5 @@ class SharedRingProcessTest {
         UncheckedIOException e = assertThrows(UncheckedIOException.class, ring::close);
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         ring.close();   // idempotent: the mapping is gone
-    }
-
-    /** Kills the child 300 ms from now on another thread; the result gets the time of the kill. */
-    private static AtomicLong killSoon(ChildJvm child) {
-        AtomicLong killedAt = new AtomicLong();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                Thread.sleep(300);
-                killedAt.set(System.nanoTime());
-                child.process().destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        return killedAt;
     }
 }

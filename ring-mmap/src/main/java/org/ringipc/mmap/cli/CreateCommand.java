@@ -11,6 +11,7 @@ import org.ringipc.core.OverflowPolicy;
 import org.ringipc.core.RingOptions;
 import org.ringipc.core.WaitStrategy;
 import org.ringipc.mmap.SharedRing;
+import org.ringipc.mmap.SharedMessageRing;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,19 +56,23 @@ final class CreateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+    @Option(names = "--messages", description = "A ring of framed messages (boundaries kept) instead of a byte stream.")
+    boolean messages;
 
     @Override
     public Integer call() throws Exception {
         RingOptions options = RingOptions.defaults().withWaitStrategy(wait).withOverflowPolicy(overflow);
-        SharedRing ring;
         try {
-            ring = SharedRing.create(file, capacity, options, mode, force);
+            if (messages) {
+                SharedMessageRing.create(file, capacity, options, mode, force).close();
+            } else {
+                SharedRing.create(file, capacity, options, mode, force).close();
+            }
         } catch (IllegalArgumentException e) {
             // create throws it for a bad argument only (capacity, mode), before it touches the
             // file: that is a bad command line (exit 2), not a failure
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        ring.close();
         return 0;
     }
 

@@ -11,8 +11,10 @@ import java.util.concurrent.Callable;
 
 import org.ringipc.core.RingSource;
 import org.ringipc.mmap.SharedRing;
+import org.ringipc.mmap.RingKind;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,14 +22,21 @@ import picocli.CommandLine.Parameters;
  * in place ({@link RingSource#drain}); only when the ring is empty does it block in a read.
  */
 @Command(name = "read", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
-        description = "Copy the ring to stdout until EOF (the writer closed or died).")
+        description = "Copy the ring to stdout until EOF (the writer closed or died); a message ring's messages one per line, or --framing U32.")
 final class ReadCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring file (see 'ring create').")
     Path file;
 
+    @Mixin
+    MessageStream.Options messages;
+
     @Override
     public Integer call() throws Exception {
+        if (RingKind.of(file) == RingKind.MESSAGES) {
+            MessageStream.read(file, new FileOutputStream(FileDescriptor.out), messages.framing, messages.delimiter);
+            return 0;
+        }
         try (SharedRing ring = SharedRing.open(file);
              RingSource source = ring.source();
              FileOutputStream stdout = new FileOutputStream(FileDescriptor.out)) {

@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import org.ringipc.core.RingStats;
 import org.ringipc.mmap.EndStatus;
 import org.ringipc.mmap.SharedRing;
+import org.ringipc.mmap.SharedMessageRing;
+import org.ringipc.mmap.RingKind;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +59,16 @@ final class StatCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--count=" + count + " is not at least 1");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (RingKind.of(file) == RingKind.MESSAGES) {
+            if (watch != null) {
+                throw new ParameterException(spec.commandLine(), "--watch reads byte rings only; " + file + " holds a message ring");
+            }
+            try (SharedMessageRing ring = SharedMessageRing.open(file)) {
+                Output.print(out, fields(RingKind.MESSAGES, ring.path(), ring.stats(), ring.options(),
+                        ring.doorbellDescription(), ring.producerEnd(), ring.consumerEnd()), json);
+            }
+            return 0;
+        }
         try (SharedRing ring = SharedRing.openReadOnly(file)) {
             if (watch != null) {
                 try (StopSignal signal = StopSignal.install()) {
@@ -71,15 +83,22 @@ final class StatCommand implements Callable<Integer> {
 
     /** Everything {@code stat} shows, by name, in display order. */
     static Map<String, Object> fields(SharedRing ring) {
+        return fields(RingKind.BYTES, ring.path(), ring.stats(), ring.options(), ring.doorbellDescription(),
+                ring.producerEnd(), ring.consumerEnd());
+    }
+
+    /** Everything {@code stat} shows for a ring of either kind (a message ring counts framed bytes and messages). */
+    static Map<String, Object> fields(RingKind kind, Path path, RingStats s, org.ringipc.core.RingOptions options,
+                                      String doorbell, EndStatus producer, EndStatus consumer) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        RingStats s = ring.stats();
-        fields.put("file", ring.path().toString());
+        fields.put("file", path.toString());
+        fields.put("kind", kind.word());
         fields.put("capacity", s.capacity());
         fields.put("used", s.used());
         fields.put("free", s.free());
-        fields.put("waitStrategy", ring.options().waitStrategy().name());
-        fields.put("overflowPolicy", ring.options().overflowPolicy().name());
-        fields.put("doorbell", ring.doorbellDescription());
+        fields.put("waitStrategy", options.waitStrategy().name());
+        fields.put("overflowPolicy", options.overflowPolicy().name());
+        fields.put("doorbell", doorbell);
         fields.put("bytesWritten", s.bytesWritten());
         fields.put("bytesRead", s.bytesRead());
         fields.put("bytesDropped", s.bytesDropped());
@@ -91,8 +110,8 @@ final class StatCommand implements Callable<Integer> {
         fields.put("streams", s.streams());
         fields.put("lostRecords", s.lostRecords());
         fields.put("lostBytes", s.lostBytes());
-        fields.put("producer", end(ring.producerEnd()));
-        fields.put("consumer", end(ring.consumerEnd()));
+        fields.put("producer", end(producer));
+        fields.put("consumer", end(consumer));
         return fields;
     }
 

@@ -9,8 +9,10 @@ import java.util.concurrent.Callable;
 
 import org.ringipc.core.RingSink;
 import org.ringipc.mmap.SharedRing;
+import org.ringipc.mmap.RingKind;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -18,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * stdin straight into claimed ring space (claim / read(2) / commit): no copy in Java.
  */
 @Command(name = "write", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
-        description = "Copy stdin into the ring; close the sink (EOF for the reader) at end of input.")
+        description = "Copy stdin into the ring (a message ring: one message per line, or --framing U32); close the sink (EOF for the reader) at end of input.")
 final class WriteCommand implements Callable<Integer> {
 
     /** The most one read(2) may fill before it is published: keeps the reader busy on big inputs. */
@@ -27,8 +29,15 @@ final class WriteCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The ring file (see 'ring create').")
     Path file;
 
+    @Mixin
+    MessageStream.Options messages;
+
     @Override
     public Integer call() throws Exception {
+        if (RingKind.of(file) == RingKind.MESSAGES) {
+            MessageStream.write(file, new FileInputStream(FileDescriptor.in), messages.framing, messages.delimiter);
+            return 0;
+        }
         try (SharedRing ring = SharedRing.open(file);
              RingSink sink = ring.sink();
              FileInputStream stdin = new FileInputStream(FileDescriptor.in)) {
