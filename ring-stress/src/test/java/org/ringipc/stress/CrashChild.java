@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
@@ -42,12 +43,14 @@ import static org.ringipc.stress.CrashFiles.TORN;
  * It prints {@code ready t=NANOTIME} once it holds its end, and a summary when it ends normally.
  *
  * <pre>
- *   writer bytes|messages RING WRITER_PROGRESS GEN SEED
+ *   writer bytes|messages RING WRITER_PROGRESS GEN SEED GO
  *       records of generation GEN, each written whole (byte ring: tryWriteWhole in a retry loop;
  *       message ring: write), until the test sets the stop word; then closes: WRITER done records=
- *   reader bytes|messages RING WRITER_PROGRESS READER_PROGRESS SEED
+ *   reader|poller bytes|messages RING WRITER_PROGRESS READER_PROGRESS SEED GO
  *       until EOF after the last writer's graceful close: READER eof records= dups= gaps= torn=
+ *       (a poller reads a message ring with poll in a spin loop instead of take)
  * </pre>
+ * Each first prints {@code standby} and waits until the file GO exists.
  *
  * <p>Both sides pause now and then (the writer: the ring runs empty; the reader: it fills), so that
  * kills land on both states. A writer whose reader died gets "broken pipe", which is final for that
@@ -68,15 +71,28 @@ public final class CrashChild {
             default -> throw new IllegalArgumentException("kind=" + args[1] + " is not bytes or messages");
         };
         Path ring = Path.of(args[2]);
+        standby(Path.of(args[6]));
         MemorySegment writerFile = CrashFiles.map(Path.of(args[3]), CrashFiles.WRITER_FILE_BYTES);
         int code = switch (args[0]) {
             case "writer" -> write(messages, ring, writerFile, Integer.parseInt(args[4]), Long.parseLong(args[5]));
-            case "reader" -> read(messages, ring, writerFile,
+            case "reader", "poller" -> read(messages, args[0].equals("poller"), ring, writerFile,
                     CrashFiles.map(Path.of(args[4]), CrashFiles.READER_FILE_BYTES), Long.parseLong(args[5]));
             default -> throw new IllegalArgumentException("role=" + args[0] + " is not writer or reader");
         };
         System.out.flush();
         System.exit(code);
+    }
+
+    /**
+     * Waits, started and loaded, until the test creates {@code go}: a replacement is ready before
+     * its predecessor dies, so its JVM start-up is not part of the takeover.
+     */
+    private static void standby(Path go) throws InterruptedException {
+        System.out.println("standby");
+        System.out.flush();
+        while (!Files.exists(go)) {
+            Thread.sleep(1);
+        }
     }
 
     private static int write(boolean messages, Path path, MemorySegment progress, int gen, long seed)
@@ -112,7 +128,8 @@ public final class CrashChild {
         return 0;
     }
 
-    private static int read(boolean messages, Path path, MemorySegment writer, MemorySegment progress, long seed)
+    private static int read(boolean messages, boolean poll, Path path, MemorySegment writer, MemorySegment progress,
+                            long seed)
             throws IOException, InterruptedException {
         SplittableRandom random = new SplittableRandom(seed);
         Books books = new Books(progress);
@@ -132,7 +149,12 @@ public final class CrashChild {
             }
             while (true) {
                 int n;
-                if (messages) {
+                if (messages && poll) {
+                    n = ring.source.poll(books::accept, BATCH);
+                    if (n == 0) {
+                        Thread.onSpinWait();
+                    }
+                } else if (messages) {
                     n = ring.source.take(books::accept, BATCH, 20, TimeUnit.MILLISECONDS);
                 } else {
                     int index = (int) (position % BUFFER);
@@ -236,6 +258,8 @@ public final class CrashChild {
                 } else {
                     if (seq > have || gen < s[CUR_GEN]) {
                         s[GAPS]++;
+                        System.out.println("GAP gen=" + gen + " seq=" + seq + " expected=" + have
+                                + " currentGen=" + s[CUR_GEN]);
                     }
                     if (gen > s[CUR_GEN]) {
                         CrashFiles.setDelivered(file, (int) s[CUR_GEN], s[CUR_NEXT]);
