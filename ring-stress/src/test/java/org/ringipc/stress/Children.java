@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Starts {@link StressChild} JVMs with this JVM's java and class path, and reads their summaries. */
+/** Starts {@link StressChild} (or other child) JVMs with this JVM's java and class path, and reads their summaries. */
 final class Children {
 
     static final Path WORK = Path.of(System.getProperty("stress.workdir", "target/stress-work"));
@@ -83,10 +83,15 @@ final class Children {
     }
 
     static Child start(String name, String... args) throws IOException {
+        return start(StressChild.class, name, args);
+    }
+
+    /** Starts {@code main} (a class with a main method on this class path) in a JVM of its own. */
+    static Child start(Class<?> main, String name, String... args) throws IOException {
         Files.createDirectories(WORK);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), StressChild.class.getName()));
+                "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Path out = WORK.resolve(name + ".out");
         Process process = new ProcessBuilder(command)
