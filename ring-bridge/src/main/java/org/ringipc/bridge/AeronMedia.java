@@ -1,0 +1,117 @@
+package org.ringipc.bridge;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.SystemCounterDescriptor;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One bridge's Aeron: an embedded media driver in a directory beside the ring file (or an external
+ * driver named by {@code --aeron-dir}) and a client connected to it.
+ *
+ * <p>The embedded driver declares a peer dead after {@link #PEER_TIMEOUT_NS}: a publication whose
+ * receiver sent no status message for that long is no longer connected, and an image whose sender
+ * sent neither data nor heartbeat for that long goes unavailable. Aeron's defaults (5 s and 10 s)
+ * would leave the other bridge waiting long after its peer was killed. An external driver keeps
+ * its own settings.
+ */
+final class AeronMedia implements AutoCloseable {
+
+    /** How long a silent peer bridge lives on in the eyes of this bridge's driver. */
+    static final long PEER_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(1000);
+
+    /** The driver's loss and retransmit counters the bridges report, by JSON name. */
+    private static final Map<String, SystemCounterDescriptor> REPORTED = new LinkedHashMap<>();
+
+    static {
+        REPORTED.put("bytesSent", SystemCounterDescriptor.BYTES_SENT);
+        REPORTED.put("bytesReceived", SystemCounterDescriptor.BYTES_RECEIVED);
+        REPORTED.put("naksSent", SystemCounterDescriptor.NAK_MESSAGES_SENT);
+        REPORTED.put("naksReceived", SystemCounterDescriptor.NAK_MESSAGES_RECEIVED);
+        REPORTED.put("retransmitsSent", SystemCounterDescriptor.RETRANSMITS_SENT);
+        REPORTED.put("retransmittedBytes", SystemCounterDescriptor.RETRANSMITTED_BYTES);
+        REPORTED.put("lossGapFills", SystemCounterDescriptor.LOSS_GAP_FILLS);
+        REPORTED.put("shortSends", SystemCounterDescriptor.SHORT_SENDS);
+        REPORTED.put("errors", SystemCounterDescriptor.ERRORS);
+    }
+
+    private final MediaDriver driver;
+    private final Aeron aeron;
+
+    private AeronMedia(MediaDriver driver, Aeron aeron) {
+        this.driver = driver;
+        this.aeron = aeron;
+    }
+
+    /**
+     * Starts an embedded driver in {@code .aeron-NAME-PID} beside {@code ringFile} when
+     * {@code externalDir} is null, else connects to the driver running there.
+     */
+    static AeronMedia start(Path ringFile, Path externalDir) {
+        MediaDriver driver = null;
+        Path dir = externalDir;
+        if (dir == null) {
+            Path parent = ringFile.toAbsolutePath().getParent();
+            dir = parent.resolve(".aeron-" + ringFile.getFileName() + "-" + ProcessHandle.current().pid());
+            driver = MediaDriver.launch(new MediaDriver.Context()
+                    .aeronDirectoryName(dir.toString())
+                    .threadingMode(ThreadingMode.SHARED)
+                    .imageLivenessTimeoutNs(PEER_TIMEOUT_NS)
+                    .publicationConnectionTimeoutNs(PEER_TIMEOUT_NS)
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true));
+        }
+        try {
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.toString()));
+            return new AeronMedia(driver, aeron);
+        } catch (RuntimeException e) {
+            if (driver != null) {
+                driver.close();
+            }
+            throw e;
+        }
+    }
+
+    Aeron aeron() {
+        return aeron;
+    }
+
+    /**
+     * The driver's loss and retransmit counters now (for the whole driver: with an embedded driver,
+     * this bridge's stream only).
+     */
+    Map<String, Long> counters() {
+        Map<String, Long> values = new LinkedHashMap<>();
+        if (aeron.isClosed()) {
+            return values;
+        }
+        CountersReader reader = aeron.countersReader();
+        reader.forEach((int counterId, int typeId, org.agrona.DirectBuffer key, String label) -> {
+            if (typeId != SystemCounterDescriptor.SYSTEM_COUNTER_TYPE_ID) {
+                return;
+            }
+            // a system counter's key is its descriptor id
+            int id = key.getInt(0);
+            REPORTED.forEach((name, descriptor) -> {
+                if (descriptor.id() == id) {
+                    values.put(name, reader.getCounterValue(counterId));
+                }
+            });
+        });
+        return values;
+    }
+
+    @Override
+    public void close() {
+        aeron.close();
+        if (driver != null) {
+            driver.close();
+        }
+    }
+}
