@@ -22,7 +22,7 @@ class BridgeProcessTest {
     private static CompletableFuture<Bridges.Got> remoteReader(Path file, int bufferBytes, long pauseMillis)
             throws InterruptedException {
         Bridges.awaitFile(file);
-        return CompletableFuture.supplyAsync(() -> {
+        return Bridges.async(() -> {
             try (SharedRing ring = SharedRing.open(file); RingSource src = ring.source()) {
                 return Bridges.readAll(src, bufferBytes, pauseMillis);
             } catch (Exception e) {

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +59,14 @@ final class Bridges {
             process.destroyForcibly();
             process.waitFor();
         }
+    }
+
+    /**
+     * Runs {@code task} on a thread of its own: blocking ring ends would starve the common pool
+     * (one thread on two cores).
+     */
+    static <T> CompletableFuture<T> async(Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, r -> Thread.ofPlatform().daemon().start(r));
     }
 
     static Bridge start(Path dir, String name, String... args) throws IOException {
@@ -107,6 +117,18 @@ final class Bridges {
             crc.update(buf.duplicate());
             bytes += buf.remaining();
             return buf;
+        }
+
+        /** The CRC32 of the first {@code n} bytes of the stream. */
+        static long crcOfPrefix(long n) {
+            Stream s = new Stream();
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            CRC32 crc = new CRC32();
+            for (long done = 0; done < n; done += chunk.capacity()) {
+                s.next(chunk);
+                crc.update(chunk.limit((int) Math.min(chunk.capacity(), n - done)));
+            }
+            return crc.getValue();
         }
 
         /** Writes {@code total} bytes in 64 KiB chunks, then closes the sink. */
