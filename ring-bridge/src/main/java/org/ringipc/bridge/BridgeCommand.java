@@ -2,6 +2,8 @@ package org.ringipc.bridge;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
+import org.ringipc.core.MessageSink;
+import org.ringipc.core.MessageSource;
 import org.ringipc.core.RingSink;
 import org.ringipc.core.RingSource;
 import org.ringipc.mmap.SharedRing;
@@ -44,6 +46,8 @@ public final class BridgeCommand implements Runnable {
         Path aeronDir;
         @Option(names = "--json", description = "print the bridge's stats as one JSON line on stdout at exit")
         boolean json;
+        @Option(names = "--messages", description = "the ring is a message ring: each message travels as one")
+        boolean messages;
 
         /** Prints the stats, with the driver's counters read now, before the driver closes. */
         void report(BridgeStats stats, AeronMedia media) {
@@ -67,6 +71,18 @@ public final class BridgeCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             BridgeStats stats = new BridgeStats("send");
+            if (messages) {
+                try (MessageRingFile ring = MessageRingFile.open(file);
+                     AeronMedia media = AeronMedia.start(file, aeronDir);
+                     ExclusivePublication pub = media.aeron().addExclusivePublication(channel, Frame.STREAM_ID);
+                     MessageSource source = ring.ring().source()) {
+                    try {
+                        return new Sender(pub, stats, System.err).pumpMessages(source, ring.ring().maxMessageLength());
+                    } finally {
+                        report(stats, media);
+                    }
+                }
+            }
             try (SharedRing ring = SharedRing.open(file);
                  AeronMedia media = AeronMedia.start(file, aeronDir);
                  ExclusivePublication pub = media.aeron().addExclusivePublication(channel, Frame.STREAM_ID);
@@ -96,10 +112,24 @@ public final class BridgeCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             BridgeStats stats = new BridgeStats("receive");
+            Receiver receiver = new Receiver(stats, System.err, messages);
+            if (messages) {
+                try (MessageRingFile ring = Files.exists(file) ? MessageRingFile.open(file)
+                        : MessageRingFile.create(file, capacity);
+                     AeronMedia media = AeronMedia.start(file, aeronDir);
+                     MessageSink sink = ring.ring().sink();
+                     Subscription sub = media.aeron().addSubscription(channel, Frame.STREAM_ID,
+                             image -> { }, receiver::onUnavailableImage)) {
+                    try {
+                        return receiver.pump(sub, sink::write, ring.ring()::stats, ring.ring().maxMessageLength());
+                    } finally {
+                        report(stats, media);
+                    }
+                }
+            }
             try (SharedRing ring = Files.exists(file) ? SharedRing.open(file) : SharedRing.create(file, capacity);
                  AeronMedia media = AeronMedia.start(file, aeronDir);
                  RingSink sink = ring.sink()) {
-                Receiver receiver = new Receiver(stats, System.err, false);
                 try (Subscription sub = media.aeron().addSubscription(channel, Frame.STREAM_ID,
                         image -> { }, receiver::onUnavailableImage)) {
                     return receiver.pump(sub, sink::write, ring::stats, Frame.CHUNK);
