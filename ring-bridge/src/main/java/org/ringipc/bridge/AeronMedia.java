@@ -15,16 +15,18 @@ import java.util.concurrent.TimeUnit;
  * One bridge's Aeron: an embedded media driver in a directory beside the ring file (or an external
  * driver named by {@code --aeron-dir}) and a client connected to it.
  *
- * <p>The embedded driver declares a peer dead after {@link #PEER_TIMEOUT_NS}: a publication whose
- * receiver sent no status message for that long is no longer connected, and an image whose sender
- * sent neither data nor heartbeat for that long goes unavailable. Aeron's defaults (5 s and 10 s)
- * would leave the other bridge waiting long after its peer was killed. An external driver keeps
- * its own settings.
+ * <p>The embedded driver declares a peer dead after the peer timeout ({@code --peer-timeout},
+ * {@value #DEFAULT_PEER_TIMEOUT_MS} ms by default): a publication whose receiver sent no status
+ * message for that long is no longer connected, and an image whose sender sent neither data nor
+ * heartbeat for that long goes unavailable. Aeron's defaults (5 s and 10 s) would leave the other
+ * bridge waiting long after its peer was killed; one second is enough on a quiet host but not on
+ * a loaded one, where a starved driver thread misses its heartbeats while JVMs start. An external
+ * driver keeps its own settings.
  */
 final class AeronMedia implements AutoCloseable {
 
-    /** How long a silent peer bridge lives on in the eyes of this bridge's driver. */
-    static final long PEER_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(1000);
+    /** How long a silent peer bridge lives on in the eyes of this bridge's driver, by default. */
+    static final long DEFAULT_PEER_TIMEOUT_MS = 3000;
 
     /** The driver's loss and retransmit counters the bridges report, by JSON name. */
     private static final Map<String, SystemCounterDescriptor> REPORTED = new LinkedHashMap<>();
@@ -52,8 +54,15 @@ final class AeronMedia implements AutoCloseable {
     /**
      * Starts an embedded driver in {@code .aeron-NAME-PID} beside {@code ringFile} when
      * {@code externalDir} is null, else connects to the driver running there.
+     *
+     * @throws IllegalArgumentException when {@code peerTimeoutMs} is not at least 500 (the driver
+     *                                  exchanges status every 200 ms)
      */
-    static AeronMedia start(Path ringFile, Path externalDir) {
+    static AeronMedia start(Path ringFile, Path externalDir, long peerTimeoutMs) {
+        if (peerTimeoutMs < 500) {
+            throw new IllegalArgumentException("--peer-timeout=" + peerTimeoutMs + " is below 500 ms");
+        }
+        long peerTimeoutNs = TimeUnit.MILLISECONDS.toNanos(peerTimeoutMs);
         MediaDriver driver = null;
         Path dir = externalDir;
         if (dir == null) {
@@ -62,8 +71,8 @@ final class AeronMedia implements AutoCloseable {
             driver = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(dir.toString())
                     .threadingMode(ThreadingMode.SHARED)
-                    .imageLivenessTimeoutNs(PEER_TIMEOUT_NS)
-                    .publicationConnectionTimeoutNs(PEER_TIMEOUT_NS)
+                    .imageLivenessTimeoutNs(peerTimeoutNs)
+                    .publicationConnectionTimeoutNs(peerTimeoutNs)
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
         }
@@ -81,6 +90,7 @@ final class AeronMedia implements AutoCloseable {
     Aeron aeron() {
         return aeron;
     }
+
 
     /**
      * The driver's loss and retransmit counters now (for the whole driver: with an embedded driver,

@@ -48,6 +48,19 @@ public final class BridgeCommand implements Runnable {
         boolean json;
         @Option(names = "--messages", description = "the ring is a message ring: each message travels as one")
         boolean messages;
+        @Option(names = "--peer-timeout", paramLabel = "MS", defaultValue = "3000",
+                description = "the embedded driver declares the other bridge gone after MS ms of silence"
+                        + " (default: ${DEFAULT-VALUE}; at least 500)")
+        long peerTimeoutMs;
+
+        /** How a silent peer is told, for the line that says it went away. */
+        String silence() {
+            return aeronDir != null ? "within the external driver's timeouts" : "for " + peerTimeoutMs + " ms";
+        }
+
+        AeronMedia media(Path file) {
+            return AeronMedia.start(file, aeronDir, peerTimeoutMs);
+        }
 
         /** Prints the stats, with the driver's counters read now, before the driver closes. */
         void report(BridgeStats stats, AeronMedia media) {
@@ -73,22 +86,22 @@ public final class BridgeCommand implements Runnable {
             BridgeStats stats = new BridgeStats("send");
             if (messages) {
                 try (MessageRingFile ring = MessageRingFile.open(file);
-                     AeronMedia media = AeronMedia.start(file, aeronDir);
+                     AeronMedia media = media(file);
                      ExclusivePublication pub = media.aeron().addExclusivePublication(channel, Frame.STREAM_ID);
                      MessageSource source = ring.ring().source()) {
                     try {
-                        return new Sender(pub, stats, System.err).pumpMessages(source, ring.ring().maxMessageLength());
+                        return new Sender(pub, stats, System.err, silence()).pumpMessages(source, ring.ring().maxMessageLength());
                     } finally {
                         report(stats, media);
                     }
                 }
             }
             try (SharedRing ring = SharedRing.open(file);
-                 AeronMedia media = AeronMedia.start(file, aeronDir);
+                 AeronMedia media = media(file);
                  ExclusivePublication pub = media.aeron().addExclusivePublication(channel, Frame.STREAM_ID);
                  RingSource source = ring.source()) {
                 try {
-                    return new Sender(pub, stats, System.err).pumpBytes(source);
+                    return new Sender(pub, stats, System.err, silence()).pumpBytes(source);
                 } finally {
                     report(stats, media);
                 }
@@ -112,11 +125,11 @@ public final class BridgeCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             BridgeStats stats = new BridgeStats("receive");
-            Receiver receiver = new Receiver(stats, System.err, messages);
+            Receiver receiver = new Receiver(stats, System.err, messages, silence());
             if (messages) {
                 try (MessageRingFile ring = Files.exists(file) ? MessageRingFile.open(file)
                         : MessageRingFile.create(file, capacity);
-                     AeronMedia media = AeronMedia.start(file, aeronDir);
+                     AeronMedia media = media(file);
                      MessageSink sink = ring.ring().sink();
                      Subscription sub = media.aeron().addSubscription(channel, Frame.STREAM_ID,
                              image -> { }, receiver::onUnavailableImage)) {
@@ -128,7 +141,7 @@ public final class BridgeCommand implements Runnable {
                 }
             }
             try (SharedRing ring = Files.exists(file) ? SharedRing.open(file) : SharedRing.create(file, capacity);
-                 AeronMedia media = AeronMedia.start(file, aeronDir);
+                 AeronMedia media = media(file);
                  RingSink sink = ring.sink()) {
                 try (Subscription sub = media.aeron().addSubscription(channel, Frame.STREAM_ID,
                         image -> { }, receiver::onUnavailableImage)) {

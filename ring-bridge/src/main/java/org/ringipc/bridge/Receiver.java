@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +24,7 @@ import java.util.function.Supplier;
  * closes, and the sending bridge's publication refuses offers.
  *
  * <p>Outcomes (the exit status): 0 after EOF, written after the last byte; 1 when the sending
- * bridge went away without EOF (its image went silent for {@link AeronMedia#PEER_TIMEOUT_NS}) or the
+ * bridge went away without EOF (its image went silent for the peer timeout) or the
  * ring's reader went away (broken pipe), each said in one line.
  */
 final class Receiver {
@@ -41,7 +40,10 @@ final class Receiver {
     private volatile boolean eof;
     private volatile Image lost;
 
-    Receiver(BridgeStats stats, PrintStream err, boolean messages) {
+    private final String silence;
+
+    Receiver(BridgeStats stats, PrintStream err, boolean messages, String silence) {
+        this.silence = silence;
         this.stats = stats;
         this.err = err;
         this.messages = messages;
@@ -90,14 +92,13 @@ final class Receiver {
                     stats.bytes += n;
                     stats.messages++;
                 });
-        IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
+        IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 100_000);
         try {
             while (!eof) {
                 int n = sub.poll(assembler, 16);
                 if (n == 0 && lost != null && !eof) {
                     err.println("bridge receive: the sending bridge went away without EOF (no data or heartbeat from "
-                            + lost.sourceIdentity() + " for " + TimeUnit.NANOSECONDS.toMillis(AeronMedia.PEER_TIMEOUT_NS)
-                            + " ms) after " + stats.bytes + " bytes; closing the ring's writer end, so its reader gets EOF");
+                            + lost.sourceIdentity() + " " + silence + ") after " + stats.bytes + " bytes; closing the ring's writer end, so its reader gets EOF");
                     stats.outcome = "sender-gone";
                     return 1;
                 }

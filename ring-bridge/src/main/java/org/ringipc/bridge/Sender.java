@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * with a slow local reader.
  *
  * <p>Outcomes (the exit status): 0 when EOF reached the receiver; 1 when the receiving bridge went
- * away (its status messages stopped for {@link AeronMedia#PEER_TIMEOUT_NS}), said in one line.
+ * away (its status messages stopped for the peer timeout), said in one line.
  */
 final class Sender {
 
@@ -36,10 +36,12 @@ final class Sender {
     private final ExclusivePublication pub;
     private final BridgeStats stats;
     private final PrintStream err;
-    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
+    private final String silence;
+    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 100_000);
 
-    Sender(ExclusivePublication pub, BridgeStats stats, PrintStream err) {
+    Sender(ExclusivePublication pub, BridgeStats stats, PrintStream err, String silence) {
         this.pub = pub;
+        this.silence = silence;
         this.stats = stats;
         this.err = err;
     }
@@ -168,8 +170,7 @@ final class Sender {
 
     private int gone(String when) {
         err.println("bridge send: the receiving bridge went away " + when
-                + " (no status from it for " + TimeUnit.NANOSECONDS.toMillis(AeronMedia.PEER_TIMEOUT_NS)
-                + " ms); closing the ring's reader end, so its writer gets broken pipe");
+                + " (no status from it " + silence + "); closing the ring's reader end, so its writer gets broken pipe");
         stats.outcome = "receiver-gone";
         return 1;
     }

@@ -52,6 +52,13 @@ class BridgeProcessTest {
                 assertEquals(total, sender.stat("bytes"), "bytes the sender reports");
                 assertEquals(total, receiver.stat("bytes"), "bytes the receiver reports");
                 assertTrue(sender.stdout().contains("\"outcome\":\"eof\""), sender.stdout());
+                // the driver's counters: what went over UDP, framing included, and the loss/retransmit ones
+                assertTrue(receiver.stat("bytesReceived") >= total, receiver.stdout());
+                assertTrue(sender.stat("bytesSent") >= total, sender.stdout());
+                for (String counter : new String[] {"naksSent", "naksReceived", "retransmitsSent", "retransmittedBytes",
+                        "lossGapFills"}) {
+                    assertTrue(sender.stat(counter) >= 0 && receiver.stat(counter) >= 0, counter);
+                }
             } finally {
                 receiver.dispose("receiver");
                 sender.dispose("sender");
