@@ -44,7 +44,7 @@ final class CrossProcess {
         private final Process peer;
         private final Link link;
 
-        private Session(Path dir, Process peer, Link link) {
+        Session(Path dir, Process peer, Link link) {
             this.dir = dir;
             this.peer = peer;
             this.link = link;
@@ -114,6 +114,8 @@ final class CrossProcess {
                         yield new Session(dir, peer, new ChannelLink(ch, ch, bufferBytes));
                     }
                 }
+                case BRIDGE_UDP -> BridgeLane.start(dir, args, bufferBytes);
+                case TCP_LOOPBACK -> TcpLane.start(dir, args, bufferBytes);
                 default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
             };
         } catch (IOException | RuntimeException e) {
@@ -149,6 +151,8 @@ final class CrossProcess {
                 SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("socket")));
                 yield new ChannelLink(ch, ch, bufferBytes);
             }
+            case BRIDGE_UDP -> BridgeLane.peerLink(dir, bufferBytes);
+            case TCP_LOOPBACK -> TcpLane.peerLink(dir, bufferBytes);
             default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
         };
     }

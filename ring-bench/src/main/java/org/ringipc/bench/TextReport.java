@@ -14,9 +14,9 @@ import java.util.Optional;
 public final class TextReport {
 
     private static final List<Transport> CROSS = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
-            Transport.PIPE, Transport.UNIX_SOCKET, Transport.SHM_LIMIT);
+            Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP, Transport.SHM_LIMIT);
     private static final List<Transport> CROSS_BULK = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
-            Transport.PIPE, Transport.UNIX_SOCKET, Transport.COPY_LIMIT);
+            Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP, Transport.COPY_LIMIT);
     private static final List<Transport> LOCAL = List.of(Transport.RING, Transport.MESSAGE_RING,
             Transport.LOCKED_RING, Transport.AGRONA, Transport.JCTOOLS, Transport.NIO_PIPE);
 

@@ -31,8 +31,9 @@ class SmokeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT"})
-    @Timeout(120)
+    @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "TCP_LOOPBACK", "BRIDGE_UDP", "SHM_LIMIT",
+        "COPY_LIMIT"})
+    @Timeout(300)
     void crossProcessTransportReportsEveryFigure(Transport transport) throws Exception {
         Results results = new Results();
         CrossProcessBench.round(transport, TINY, results);
