@@ -43,6 +43,12 @@ final class AeronMedia implements AutoCloseable {
         REPORTED.put("errors", SystemCounterDescriptor.ERRORS);
     }
 
+    /**
+     * How long the client waits for its embedded driver to answer: Aeron's 10 s ran out while six JVMs
+     * started at once on two cores shared with other builds.
+     */
+    static final long DRIVER_TIMEOUT_MS = 30_000;
+
     /** The receiver window (and socket buffers) the embedded driver asks for, if the kernel allows. */
     static final int WANTED_WINDOW = 2 << 20;
 
@@ -78,13 +84,18 @@ final class AeronMedia implements AutoCloseable {
                     .socketSndbufLength(window)
                     .aeronDirectoryName(dir.toString())
                     .threadingMode(ThreadingMode.SHARED)
+                    .driverTimeoutMs(DRIVER_TIMEOUT_MS)
                     .imageLivenessTimeoutNs(peerTimeoutNs)
                     .publicationConnectionTimeoutNs(peerTimeoutNs)
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
         }
         try {
-            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.toString()));
+            Aeron.Context client = new Aeron.Context().aeronDirectoryName(dir.toString());
+            if (driver != null) {
+                client.driverTimeoutMs(DRIVER_TIMEOUT_MS);
+            }
+            Aeron aeron = Aeron.connect(client);
             return new AeronMedia(driver, aeron);
         } catch (RuntimeException e) {
             if (driver != null) {

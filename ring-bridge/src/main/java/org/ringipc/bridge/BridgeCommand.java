@@ -48,7 +48,7 @@ public final class BridgeCommand implements Runnable {
         boolean json;
         @Option(names = "--messages", description = "the ring is a message ring: each message travels as one")
         boolean messages;
-        @Option(names = "--peer-timeout", paramLabel = "MS", defaultValue = "3000",
+        @Option(names = "--peer-timeout", paramLabel = "MS", defaultValue = "" + AeronMedia.DEFAULT_PEER_TIMEOUT_MS,
                 description = "the embedded driver declares the other bridge gone after MS ms of silence"
                         + " (default: ${DEFAULT-VALUE}; at least 500)")
         long peerTimeoutMs;

@@ -38,6 +38,8 @@ final class Receiver {
     private final PrintStream err;
     private final boolean messages;
     private volatile boolean eof;
+    // written by Aeron's client conductor thread, read by the pump: volatile, so the pump sees the
+    // lost image after the conductor removed it from the subscription (nothing more to poll from it)
     private volatile Image lost;
 
     private final String silence;
