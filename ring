@@ -105,7 +105,7 @@ NATIVE=(--enable-native-access=ALL-UNNAMED)
 case "${1:-}" in
     bench | jmh)
         BENCH_JAR="$ROOT/ring-bench/target/ring-bench.jar"
-        build ring-bench "$BENCH_JAR" ring-core ring-mmap ring-bench
+        build ring-bench "$BENCH_JAR" ring-core ring-mmap ring-bridge ring-bench
         cmd="$1"
         shift
         # JMH calls sun.misc.Unsafe: allow it here so that JDK 25 prints no warning

@@ -53,7 +53,7 @@ final class CrossProcess {
         private FileChannel control;
         private int roundsStarted;
 
-        private Session(Path dir, Process peer, Link link) {
+        Session(Path dir, Process peer, Link link) {
             this.dir = dir;
             this.peer = peer;
             this.link = link;
@@ -167,6 +167,7 @@ final class CrossProcess {
                     Link link = RawRingLink.create(dir, bufferBytes, RawRing.Tuning.LANE, FORWARD_RING_BYTES);
                     yield new Session(dir, launch(transport, args), link);
                 }
+                case BRIDGE_UDP -> BridgeLane.start(dir, args, bufferBytes);
                 default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
             };
         } catch (IOException | RuntimeException e) {
@@ -209,6 +210,7 @@ final class CrossProcess {
                 yield new ChannelLink(ch, ch, bufferBytes);
             }
             case RAW_RING -> RawRingLink.open(dir, bufferBytes, RawRing.Tuning.LANE);
+            case BRIDGE_UDP -> BridgeLane.peerLink(dir, bufferBytes);
             default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
         };
     }

@@ -15,10 +15,12 @@ public final class TextReport {
 
     /** The cross-process round-trip rows, in table order (the charts use the same). */
     static final List<Transport> CROSS = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
-            Transport.RAW_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.SHM_LIMIT);
+            Transport.RAW_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP,
+            Transport.SHM_LIMIT);
     /** The cross-process bulk rows, in table order. */
     static final List<Transport> CROSS_BULK = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
-            Transport.RAW_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.COPY_LIMIT);
+            Transport.RAW_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP,
+            Transport.COPY_LIMIT);
     private static final List<Transport> LOCAL = List.of(Transport.RING, Transport.MESSAGE_RING,
             Transport.LOCKED_RING, Transport.AGRONA, Transport.JCTOOLS, Transport.NIO_PIPE);
 

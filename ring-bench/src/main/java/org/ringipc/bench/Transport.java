@@ -13,6 +13,10 @@ public enum Transport {
     PIPE("pipe", Scope.CROSS_PROCESS),
     /** A Unix domain stream socket between two JVMs. */
     UNIX_SOCKET("unix-socket", Scope.CROSS_PROCESS),
+    /** A plain TCP socket over 127.0.0.1 between two JVMs (Nagle off): the yardstick for bridge-udp. */
+    TCP_LOOPBACK("tcp-loopback", Scope.CROSS_PROCESS),
+    /** Shared ring, ring-bridge over Aeron on localhost UDP, shared ring, each way: leaving the host. */
+    BRIDGE_UDP("bridge-udp", Scope.CROSS_PROCESS),
     /** The raw limit: two JVMs ping-ponging one cache line of a shared mapped file. */
     SHM_LIMIT("shm-limit", Scope.CROSS_PROCESS),
     /** The raw limit for bulk: one thread copying with {@code MemorySegment.copy}. */
@@ -29,8 +33,6 @@ public enum Transport {
     JCTOOLS("jctools", Scope.IN_PROCESS),
     /** {@code java.nio.channels.Pipe} between two threads. */
     NIO_PIPE("nio-pipe", Scope.IN_PROCESS),
-    /** A TCP connection over 127.0.0.1 (Nagle off) between two JVMs. */
-    TCP_LOOPBACK("tcp-loopback", Scope.CROSS_PROCESS),
     /**
      * The in-run limit for rings: the smallest correct ring between two JVMs ({@link RawRing}: two
      * positions in a mapped file, spinning, no stats, roles or checks), round trip and bulk.

@@ -1,16 +1,9 @@
 package org.ringipc.bridge;
 
-import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
-import io.aeron.Image;
-import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import io.aeron.logbuffer.Header;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.ringipc.core.MessageSink;
+import org.ringipc.core.MessageSource;
 import org.ringipc.core.RingSink;
 import org.ringipc.core.RingSource;
 import org.ringipc.mmap.SharedRing;
@@ -19,145 +12,98 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code ring bridge}: carries a shared byte ring to another host over Aeron.
+ * {@code ring bridge}: carries a shared ring to another host over Aeron.
  *
- * <p>{@code send FILE CHANNEL} takes the consumer end of FILE and publishes what it reads;
- * {@code receive CHANNEL FILE} subscribes and writes into the producer end of FILE. Each Aeron
- * message is one frame: a type byte ({@link #DATA} or {@link #EOF}) then the payload. The sender
- * reads from the ring only after the previous frame went out, so a back-pressured publication
- * stops the draining and the local writer waits (BLOCK) or drops (DROP) as with a slow reader.
+ * <p>{@code send FILE CHANNEL} takes the consumer end of FILE and publishes what it reads
+ * ({@link Sender}); {@code receive CHANNEL FILE} subscribes and writes into the producer end of FILE
+ * ({@link Receiver}). Each Aeron message is one {@link Frame}. Back-pressure, EOF and a dead peer
+ * travel end to end: a slow remote reader makes the local writer wait, the local writer's close
+ * reaches the remote reader as EOF after the last byte, and a bridge that dies shows on its ring as
+ * a dead peer (EOF or broken pipe) while the other bridge says so in one line and exits 1.
+ *
+ * <p>Exit status: 0 after EOF went through, 1 when a peer went away or the bridge failed, 2 for a bad
+ * command line (one line on stderr). {@code --json} prints {@link BridgeStats} on stdout at exit.
  */
 @Command(name = "bridge", mixinStandardHelpOptions = true,
         description = "Bridge a shared ring to another host over Aeron.",
         subcommands = {BridgeCommand.Send.class, BridgeCommand.Receive.class})
 public final class BridgeCommand implements Runnable {
 
-    /** Frame type: ring bytes follow. */
-    static final byte DATA = 0;
-    /** Frame type: the local writer closed; no bytes follow. */
-    static final byte EOF = 1;
-    /** Aeron stream id used by both ends. */
-    static final int STREAM_ID = 1001;
-    /** Payload bytes per frame (plus the type byte); Aeron fragments and reassembles it. */
-    static final int CHUNK = 60 * 1024;
-
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this), "missing subcommand: send or receive");
     }
 
-    /** Common options: the driver directory and JSON stats. */
+    /** Options both subcommands take. */
     static class Common {
-        @Option(names = "--aeron-dir", description = "use the external media driver in this directory")
+        @Option(names = "--aeron-dir", paramLabel = "DIR",
+                description = "use the external media driver in DIR instead of an embedded one")
         Path aeronDir;
-        @Option(names = "--json", description = "print the stats as JSON at exit")
+        @Option(names = "--json", description = "print the bridge's stats as one JSON line on stdout at exit")
         boolean json;
+        @Option(names = "--messages", description = "the ring is a message ring: each message travels as one")
+        boolean messages;
+        @Option(names = "--peer-timeout", paramLabel = "MS", defaultValue = "" + AeronMedia.DEFAULT_PEER_TIMEOUT_MS,
+                description = "the embedded driver declares the other bridge gone after MS ms of silence"
+                        + " (default: ${DEFAULT-VALUE}; at least 500)")
+        long peerTimeoutMs;
 
-        /** An embedded driver under the ring file's folder unless --aeron-dir names an external one. */
-        AutoCloseable driver(Path ringFile) {
-            if (aeronDir != null) {
-                return () -> { };
-            }
-            Path parent = ringFile.toAbsolutePath().getParent();
-            Path dir = parent.resolve(".aeron-" + ringFile.getFileName() + "-" + ProcessHandle.current().pid());
-            aeronDir = dir;
-            MediaDriver.Context ctx = new MediaDriver.Context()
-                    .aeronDirectoryName(dir.toString())
-                    .threadingMode(ThreadingMode.SHARED)
-                    .dirDeleteOnStart(true)
-                    .dirDeleteOnShutdown(true);
-            return MediaDriver.launch(ctx);
+        /** How a silent peer is told, for the line that says it went away. */
+        String silence() {
+            return aeronDir != null ? "within the external driver's timeouts" : "for " + peerTimeoutMs + " ms";
         }
 
-        Aeron connect() {
-            return Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir.toString()));
+        AeronMedia media(Path file) {
+            return AeronMedia.start(file, aeronDir, peerTimeoutMs);
         }
 
-        void report(BridgeStats stats) {
+        /** Prints the stats, with the driver's counters read now, before the driver closes. */
+        void report(BridgeStats stats, AeronMedia media) {
+            stats.aeron = media.counters();
             if (json) {
                 System.out.println(stats.toJson());
+                System.out.flush();
             }
         }
     }
 
     /** {@code send FILE CHANNEL}: the ring's bytes out over Aeron. */
     @Command(name = "send", mixinStandardHelpOptions = true,
-            description = "Publish the bytes of the ring FILE to the Aeron CHANNEL.")
+            description = "Take the reader end of the ring FILE and publish what it reads to the Aeron CHANNEL.")
     static final class Send extends Common implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "FILE") Path file;
-        @Parameters(index = "1", paramLabel = "CHANNEL") String channel;
+        @Parameters(index = "0", paramLabel = "FILE", description = "the local ring file (it must exist)")
+        Path file;
+        @Parameters(index = "1", paramLabel = "CHANNEL", description = "e.g. aeron:udp?endpoint=otherhost:40123")
+        String channel;
 
         @Override
         public Integer call() throws Exception {
             BridgeStats stats = new BridgeStats("send");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> report(stats)));
-            try (AutoCloseable driver = driver(file);
-                 Aeron aeron = connect();
-                 ExclusivePublication pub = aeron.addExclusivePublication(channel, STREAM_ID);
-                 SharedRing ring = SharedRing.open(file);
-                 RingSource source = ring.source()) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK + 1);
-                UnsafeBuffer frame = new UnsafeBuffer(buf);
-                while (!pub.isConnected()) {
-                    LockSupport.parkNanos(1_000_000);
-                }
-                while (true) {
-                    buf.clear().position(1);
-                    int n = source.read(buf, 100, TimeUnit.MILLISECONDS);
-                    if (!pub.isConnected()) {
-                        System.err.println("bridge send: the receiver went away (image unavailable) before EOF");
-                        return 1;
+            if (messages) {
+                try (MessageRingFile ring = MessageRingFile.open(file);
+                     AeronMedia media = media(file);
+                     ExclusivePublication pub = media.aeron().addExclusivePublication(channel, Frame.STREAM_ID);
+                     MessageSource source = ring.ring().source()) {
+                    try {
+                        return new Sender(pub, stats, System.err, silence()).pumpMessages(source, ring.ring().maxMessageLength());
+                    } finally {
+                        report(stats, media);
                     }
-                    if (n == 0) {
-                        continue;
-                    }
-                    frame.putByte(0, n < 0 ? EOF : DATA);
-                    int length = n < 0 ? 1 : n + 1;
-                    if (!offer(pub, frame, length, stats)) {
-                        return 1;
-                    }
-                    if (n < 0) {
-                        // linger until the receiver has it all, then leave
-                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                        while (pub.isConnected() && System.nanoTime() < deadline) {
-                            LockSupport.parkNanos(1_000_000);
-                        }
-                        return 0;
-                    }
-                    stats.bytes += n;
-                    stats.messages++;
                 }
             }
-        }
-
-        private static boolean offer(Publication pub, UnsafeBuffer frame, int length, BridgeStats stats) {
-            boolean pressured = false;
-            while (true) {
-                long r = pub.offer(frame, 0, length);
-                if (r > 0) {
-                    return true;
-                }
-                if (r == Publication.BACK_PRESSURED || r == Publication.ADMIN_ACTION) {
-                    if (!pressured) {
-                        stats.backPressureEvents++;
-                        pressured = true;
-                    }
-                    Thread.onSpinWait();
-                } else if (r == Publication.NOT_CONNECTED) {
-                    System.err.println("bridge send: the receiver went away (not connected) before EOF");
-                    return false;
-                } else {
-                    System.err.println("bridge send: publication failed, offer returned " + r);
-                    return false;
+            try (SharedRing ring = SharedRing.open(file);
+                 AeronMedia media = media(file);
+                 ExclusivePublication pub = media.aeron().addExclusivePublication(channel, Frame.STREAM_ID);
+                 RingSource source = ring.source()) {
+                try {
+                    return new Sender(pub, stats, System.err, silence()).pumpBytes(source);
+                } finally {
+                    report(stats, media);
                 }
             }
         }
@@ -165,59 +111,44 @@ public final class BridgeCommand implements Runnable {
 
     /** {@code receive CHANNEL FILE}: from Aeron into the ring (created if missing). */
     @Command(name = "receive", mixinStandardHelpOptions = true,
-            description = "Subscribe to the Aeron CHANNEL and write into the ring FILE (created if missing).")
+            description = "Subscribe to the Aeron CHANNEL and write into the writer end of the ring FILE"
+                    + " (created if missing).")
     static final class Receive extends Common implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "CHANNEL") String channel;
-        @Parameters(index = "1", paramLabel = "FILE") Path file;
-        @Option(names = "--capacity", defaultValue = "1048576", description = "capacity of a new ring (bytes)")
+        @Parameters(index = "0", paramLabel = "CHANNEL", description = "e.g. aeron:udp?endpoint=0.0.0.0:40123")
+        String channel;
+        @Parameters(index = "1", paramLabel = "FILE", description = "the local ring file (created if missing)")
+        Path file;
+        @Option(names = "--capacity", paramLabel = "BYTES", defaultValue = "1048576",
+                description = "capacity of a ring this command creates (default: ${DEFAULT-VALUE})")
         int capacity;
-
-        private volatile boolean eof;
-        private volatile boolean lost;
 
         @Override
         public Integer call() throws Exception {
             BridgeStats stats = new BridgeStats("receive");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> report(stats)));
-            SharedRing ring = Files.exists(file) ? SharedRing.open(file) : SharedRing.create(file, capacity);
-            try (AutoCloseable driver = driver(file);
-                 Aeron aeron = connect();
-                 Subscription sub = aeron.addSubscription(channel, STREAM_ID, image -> { },
-                         (Image image) -> { if (!eof) { lost = true; } });
-                 ring;
-                 RingSink sink = ring.sink()) {
-                ByteBuffer scratch = ByteBuffer.allocateDirect(CHUNK);
-                FragmentAssembler assembler = new FragmentAssembler(
-                        (DirectBuffer buffer, int offset, int length, Header header) -> {
-                            if (buffer.getByte(offset) == EOF) {
-                                eof = true;
-                                return;
-                            }
-                            scratch.clear();
-                            buffer.getBytes(offset + 1, scratch, 0, length - 1);
-                            scratch.limit(length - 1);
-                            try {
-                                sink.write(scratch);
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                            stats.bytes += length - 1;
-                            stats.messages++;
-                        });
-                while (!eof) {
-                    int n = sub.poll(assembler, 16);
-                    if (lost && !eof) {
-                        System.err.println("bridge receive: the sender went away (image unavailable) without EOF");
-                        return 1;
-                    }
-                    if (n == 0) {
-                        LockSupport.parkNanos(100_000);
+            Receiver receiver = new Receiver(stats, System.err, messages, silence());
+            if (messages) {
+                try (MessageRingFile ring = Files.exists(file) ? MessageRingFile.open(file)
+                        : MessageRingFile.create(file, capacity);
+                     AeronMedia media = media(file);
+                     MessageSink sink = ring.ring().sink();
+                     Subscription sub = media.aeron().addSubscription(channel, Frame.STREAM_ID,
+                             image -> { }, receiver::onUnavailableImage)) {
+                    try {
+                        return receiver.pump(sub, sink::write, ring.ring()::stats, ring.ring().maxMessageLength());
+                    } finally {
+                        report(stats, media);
                     }
                 }
-                return 0;
-            } catch (java.io.UncheckedIOException e) {
-                System.err.println("bridge receive: " + e.getCause().getMessage());
-                return 1;
+            }
+            try (SharedRing ring = Files.exists(file) ? SharedRing.open(file) : SharedRing.create(file, capacity);
+                 AeronMedia media = media(file);
+                 RingSink sink = ring.sink()) {
+                try (Subscription sub = media.aeron().addSubscription(channel, Frame.STREAM_ID,
+                        image -> { }, receiver::onUnavailableImage)) {
+                    return receiver.pump(sub, sink::write, ring::stats, Frame.CHUNK);
+                } finally {
+                    report(stats, media);
+                }
             }
         }
     }

@@ -2,17 +2,12 @@ package org.ringipc.bridge;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ringipc.core.RingSink;
 import org.ringipc.core.RingSource;
 import org.ringipc.mmap.SharedRing;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,73 +15,85 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Two bridge JVMs, two embedded media drivers, localhost UDP: real processes only. */
 class BridgeProcessTest {
 
-    private static final long TOTAL = 256L << 20;
-
     @TempDir
     Path dir;
 
-    private Process bridge(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), BridgeCommand.class.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(args[0] + ".log").toFile()).start();
+    /** Reads ring {@code file} (once a bridge created it) on another thread, pausing after each read. */
+    private static CompletableFuture<Bridges.Got> remoteReader(Path file, int bufferBytes, long pauseMillis)
+            throws InterruptedException {
+        Bridges.awaitFile(file);
+        return Bridges.async(() -> {
+            try (SharedRing ring = SharedRing.open(file); RingSource src = ring.source()) {
+                return Bridges.readAll(src, bufferBytes, pauseMillis);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
     }
 
     @Test
     void twoHundredFiftySixMebibytesArriveWithTheSameCrcAndEofTravelsEndToEnd() throws Exception {
+        long total = 256L << 20;
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
-        String channel = "aeron:udp?endpoint=localhost:40" + (200 + (int) (ProcessHandle.current().pid() % 300));
+        String channel = Bridges.channel().replace("|term-length=65536", "");
         try (SharedRing local = SharedRing.create(a, 1 << 20)) {
-            Process receiver = bridge("receive", channel, b.toString(), "--capacity", "1048576");
-            Process sender = bridge("send", a.toString(), channel);
+            Bridges.Bridge receiver = Bridges.start(dir, "receive", "receive", channel, b.toString(), "--json");
+            Bridges.Bridge sender = Bridges.start(dir, "send", "send", a.toString(), channel, "--json");
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (!b.toFile().exists() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
+                CompletableFuture<Bridges.Got> remote = remoteReader(b, 64 * 1024, 0);
+                Bridges.Stream sent = new Bridges.Stream();
+                sent.writeAll(local.sink(), total);
+                Bridges.Got got = remote.get(180, TimeUnit.SECONDS);
+                assertEquals(total, got.bytes(), "bytes that arrived");
+                assertEquals(sent.crc.getValue(), got.crc(), "CRC32 of what arrived");
+                assertEquals(0, receiver.exitWithin(20), "receiver exit status");
+                assertEquals(0, sender.exitWithin(20), "sender exit status");
+                assertEquals(total, sender.stat("bytes"), "bytes the sender reports");
+                assertEquals(total, receiver.stat("bytes"), "bytes the receiver reports");
+                assertTrue(sender.stdout().contains("\"outcome\":\"eof\""), sender.stdout());
+                // the driver's counters: what went over UDP, framing included, and the loss/retransmit ones
+                assertTrue(receiver.stat("bytesReceived") >= total, receiver.stdout());
+                assertTrue(sender.stat("bytesSent") >= total, sender.stdout());
+                for (String counter : new String[] {"naksSent", "naksReceived", "retransmitsSent", "retransmittedBytes",
+                        "lossGapFills"}) {
+                    assertTrue(sender.stat(counter) >= 0 && receiver.stat(counter) >= 0, counter);
                 }
-                CompletableFuture<long[]> remote = CompletableFuture.supplyAsync(() -> {
-                    try (SharedRing ring = SharedRing.open(b); RingSource src = ring.source()) {
-                        CRC32 crc = new CRC32();
-                        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-                        long total = 0;
-                        for (int n; (n = src.read(buf.clear())) >= 0; ) {
-                            crc.update(buf.flip());
-                            total += n;
-                        }
-                        return new long[] {total, crc.getValue()};
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                });
-                CRC32 sent = new CRC32();
-                ByteBuffer chunk = ByteBuffer.allocateDirect(64 * 1024);
-                long x = 0x9E3779B97F4A7C15L;
-                try (RingSink sink = local.sink()) {
-                    for (long done = 0; done < TOTAL; done += chunk.capacity()) {
-                        chunk.clear();
-                        while (chunk.hasRemaining()) {
-                            x ^= x << 13; x ^= x >>> 7; x ^= x << 17;
-                            chunk.putLong(x);
-                        }
-                        chunk.flip();
-                        sent.update(chunk.duplicate());
-                        sink.write(chunk);
-                    }
-                }
-                long[] got = remote.get(120, TimeUnit.SECONDS);
-                assertEquals(TOTAL, got[0], "bytes that arrived");
-                assertEquals(sent.getValue(), got[1], "CRC32 of what arrived");
-                assertTrue(receiver.waitFor(20, TimeUnit.SECONDS), "receiver exits after EOF");
-                assertTrue(sender.waitFor(20, TimeUnit.SECONDS), "sender exits after EOF");
-                assertEquals(0, receiver.exitValue(), "receiver exit status");
-                assertEquals(0, sender.exitValue(), "sender exit status");
             } finally {
-                receiver.destroyForcibly();
-                sender.destroyForcibly();
+                receiver.dispose("receiver");
+                sender.dispose("sender");
+            }
+        }
+    }
+
+    @Test
+    void aSlowRemoteReaderMakesTheLocalWriterWaitAndNothingIsLost() throws Exception {
+        long total = 8L << 20;
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        String channel = Bridges.channel();
+        try (SharedRing local = SharedRing.create(a, 64 * 1024)) {
+            Bridges.Bridge receiver = Bridges.start(dir, "receive", "receive", channel, b.toString(),
+                    "--capacity", "65536", "--json");
+            Bridges.Bridge sender = Bridges.start(dir, "send", "send", a.toString(), channel, "--json");
+            try {
+                // about 4 MB/s: 4 KiB, then 1 ms asleep
+                CompletableFuture<Bridges.Got> remote = remoteReader(b, 4096, 1);
+                Bridges.Stream sent = new Bridges.Stream();
+                sent.writeAll(local.sink(), total);
+                long writerSleeps = local.stats().producerSleeps();
+                Bridges.Got got = remote.get(120, TimeUnit.SECONDS);
+                assertEquals(total, got.bytes(), "bytes that arrived");
+                assertEquals(sent.crc.getValue(), got.crc(), "CRC32 of what arrived");
+                assertTrue(writerSleeps > 0, "the local writer slept waiting for room: producerSleeps=" + writerSleeps);
+                assertEquals(0, local.stats().drops(), "drops in the local ring");
+                assertEquals(0, receiver.exitWithin(20), "receiver exit status");
+                assertEquals(0, sender.exitWithin(20), "sender exit status");
+                assertTrue(sender.stat("backPressureEvents") > 0, "the publication was back-pressured: " + sender.stdout());
+                assertTrue(receiver.stat("backPressureEvents") > 0, "the receiver waited for room: " + receiver.stdout());
+            } finally {
+                receiver.dispose("receiver");
+                sender.dispose("sender");
             }
         }
     }
