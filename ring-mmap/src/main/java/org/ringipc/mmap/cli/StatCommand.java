@@ -57,7 +57,8 @@ final class StatCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--count=" + count + " is not at least 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (SharedRing ring = SharedRing.open(file)) {
+        // read permission is enough to look: a monitoring user need not be able to write the ring
+        try (SharedRing ring = SharedRing.openReadOnly(file)) {
             if (watch != null) {
                 try (StopSignal signal = StopSignal.install()) {
                     new StatWatch(ring, watch, count == null ? Long.MAX_VALUE : count, json, out, spec.commandLine().getErr()).run(signal);
@@ -88,6 +89,9 @@ final class StatCommand implements Callable<Integer> {
         fields.put("drops", s.drops());
         fields.put("producerSleeps", s.producerSleeps());
         fields.put("consumerSleeps", s.consumerSleeps());
+        fields.put("streams", s.streams());
+        fields.put("lostRecords", s.lostRecords());
+        fields.put("lostBytes", s.lostBytes());
         fields.put("producer", end(ring.producerEnd()));
         fields.put("consumer", end(ring.consumerEnd()));
         return fields;

@@ -82,7 +82,7 @@ final class StatWatch {
         }
         SharedRing next;
         try {
-            next = SharedRing.open(file);
+            next = SharedRing.openReadOnly(file);
         } catch (NoSuchFileException e) {
             return false;  // replaced and removed again between the two looks: the next sample sees
         } catch (IOException e) {
