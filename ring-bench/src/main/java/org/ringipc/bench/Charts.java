@@ -72,15 +72,16 @@ public final class Charts {
      * Bandwidth by chunk size, each point the median with a min-max whisker over the rounds. Both
      * axes are logarithmic, drawn as linear axes over log2(KiB) and log10(MB/s): XChart labels a
      * log axis at powers of ten only, which left one or two labels on a panel and ticks at
-     * 10/100/1000 KiB where no data sit. Here the x ticks carry labels at the measured chunk
-     * sizes only, and the y ticks every half decade.
+     * 10/100/1000 KiB where no data sit. Here the x ticks sit at powers of two, the measured
+     * chunk sizes among them, and the y ticks carry their MB/s to two digits.
      */
     static XYChart bulk(String title, BenchConfig config, Results results, List<Transport> transports) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("chunk size (log scale)").yAxisTitle("MB/s (log scale)").build();
         style(chart.getStyler());
         List<Integer> chunks = config.chunkSizes();
-        chart.setCustomXAxisTickLabelsFormatter(x -> chunkLabel(x, chunks));
+        // XChart shows no tick label at all once one is blank: every tick gets its value
+        chart.setCustomXAxisTickLabelsFormatter(Charts::chunkLabel);
         chart.setCustomYAxisTickLabelsFormatter(Charts::powerOfTenLabel);
         int smallest = chunks.stream().mapToInt(Integer::intValue).min().orElseThrow();
         chart.getStyler().setXAxisMin(log2Kib(smallest) - 0.5);
@@ -123,27 +124,19 @@ public final class Charts {
         return Math.log(chunkBytes / 1024.0) / Math.log(2);
     }
 
-    /** An x tick's label: the chunk size where one was measured ("4 KiB", "1 MiB"), else a blank (XChart refuses ""). */
-    static String chunkLabel(double x, List<Integer> chunks) {
-        for (int chunk : chunks) {
-            if (Math.abs(log2Kib(chunk) - x) < 1e-6) {
-                if (chunk % (1 << 20) == 0) {
-                    return (chunk >> 20) + " MiB";
-                }
-                return chunk % 1024 == 0 ? (chunk >> 10) + " KiB" : chunk + " B";
-            }
-        }
-        return " ";
+    /** An x tick's label: the chunk size at x = log2(KiB), as "4 KiB", "64 KiB", "1 MiB". */
+    static String chunkLabel(double x) {
+        double kib = Math.pow(2, x);
+        double value = kib >= 1024 ? kib / 1024 : kib;
+        String unit = kib >= 1024 ? " MiB" : " KiB";
+        double whole = Math.rint(value);
+        return (Math.abs(value - whole) < 1e-6 ? String.format(java.util.Locale.ROOT, "%.0f", whole)
+                : String.format(java.util.Locale.ROOT, "%.1f", value)) + unit;
     }
 
-    /** A y tick's label on a log10 axis: 10^y to two significant digits every half decade, else a blank. */
+    /** A y tick's label on a log10 axis: 10^y to two significant digits ("1,000", "3,200"). */
     static String powerOfTenLabel(double y) {
-        double halves = y * 2;
-        if (Math.abs(halves - Math.rint(halves)) > 1e-6) {
-            return " ";
-        }
-        double value = Math.pow(10, y);
-        double rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(2)).doubleValue();
+        double rounded = new java.math.BigDecimal(Math.pow(10, y)).round(new java.math.MathContext(2)).doubleValue();
         return String.format(java.util.Locale.ROOT, "%,.0f", rounded);
     }
 
