@@ -18,7 +18,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The report as pictures, one PNG of four panels: round-trip percentiles, cross-process bulk by
  * chunk size, in-process bulk by chunk size, small-message rates. Axes are logarithmic: the
- * transports differ by orders of magnitude.
+ * transports differ by orders of magnitude. The first panel's axis title carries the environment
+ * line (JDK, CPU, cores, kernel, load, date); the bulk panels show the min-max of the rounds.
  */
 public final class Charts {
 
@@ -43,7 +44,7 @@ public final class Charts {
     private static CategoryChart latency(Env env, Results results) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("1-byte round trip between processes (median ns, " + env.mode() + ", " + env.rounds() + " rounds)")
-                .xAxisTitle("percentile").yAxisTitle("ns (log)").build();
+                .xAxisTitle("percentile        (" + environmentLine(env) + ")").yAxisTitle("ns (log)").build();
         style(chart.getStyler());
         chart.getStyler().setYAxisLogarithmic(true);
         // bars start at the axis minimum, which a log axis must keep above zero
@@ -67,22 +68,41 @@ public final class Charts {
         return chart;
     }
 
-    private static XYChart bulk(String title, BenchConfig config, Results results, List<Transport> transports) {
+    /**
+     * Bandwidth by chunk size, each point the median with a min-max whisker over the rounds. Both
+     * axes are logarithmic, drawn as linear axes over log2(KiB) and log10(MB/s): XChart labels a
+     * log axis at powers of ten only, which left one or two labels on a panel and ticks at
+     * 10/100/1000 KiB where no data sit. Here the x ticks sit at powers of two, the measured
+     * chunk sizes among them, and the y ticks carry their MB/s to two digits.
+     */
+    static XYChart bulk(String title, BenchConfig config, Results results, List<Transport> transports) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("chunk size, KiB (log)").yAxisTitle("MB/s (log)").build();
+                .xAxisTitle("chunk size (log scale)").yAxisTitle("MB/s (log scale)").build();
         style(chart.getStyler());
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setYAxisDecimalPattern("#,##0");
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        List<Integer> chunks = config.chunkSizes();
+        // XChart shows no tick label at all once one is blank: every tick gets its value
+        chart.setCustomXAxisTickLabelsFormatter(Charts::chunkLabel);
+        chart.setCustomYAxisTickLabelsFormatter(Charts::powerOfTenLabel);
+        int smallest = chunks.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        chart.getStyler().setXAxisMin(log2Kib(smallest) - 0.5);
+        chart.getStyler().setXAxisMax(log2Kib(config.largestChunk()) + 0.5);
+        int shown = 0;
         for (Transport t : transports) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
-            for (int chunk : config.chunkSizes()) {
-                Optional<Double> v = results.median(t, Metric.THROUGHPUT, chunk);
+            // side by side around the chunk size, so that whiskers of one chunk do not hide each other
+            double offset = (shown - (transports.size() - 1) / 2.0) * 0.06;
+            for (int chunk : chunks) {
+                Optional<Summary> v = results.summary(t, Metric.THROUGHPUT, chunk);
                 if (v.isPresent()) {
-                    xs.add(chunk / 1024.0);
-                    ys.add(v.get());
+                    double x = log2Kib(chunk) + offset;
+                    xs.add(x);
+                    ys.add(Math.log10(v.get().median()));
+                    var whisker = chart.addSeries(t.id() + " min-max " + chunk,
+                            List.of(x, x), List.of(Math.log10(v.get().min()), Math.log10(v.get().max())));
+                    whisker.setMarker(SeriesMarkers.NONE);
+                    whisker.setLineColor(color(t));
+                    whisker.setShowInLegend(false);
                 }
             }
             if (!xs.isEmpty()) {
@@ -90,12 +110,41 @@ public final class Charts {
                 series.setMarker(SeriesMarkers.CIRCLE);
                 series.setLineColor(color(t));
                 series.setMarkerColor(color(t));
+                shown++;
             }
         }
         if (chart.getSeriesMap().isEmpty()) {
-            chart.addSeries("no data", List.of(1.0), List.of(1.0));
+            chart.addSeries("no data", List.of(log2Kib(smallest)), List.of(0.0));
         }
         return chart;
+    }
+
+    /** The x coordinate of a chunk size on a bulk panel. */
+    static double log2Kib(int chunkBytes) {
+        return Math.log(chunkBytes / 1024.0) / Math.log(2);
+    }
+
+    /** An x tick's label: the chunk size at x = log2(KiB), as "4 KiB", "64 KiB", "1 MiB". */
+    static String chunkLabel(double x) {
+        double kib = Math.pow(2, x);
+        double value = kib >= 1024 ? kib / 1024 : kib;
+        String unit = kib >= 1024 ? " MiB" : " KiB";
+        double whole = Math.rint(value);
+        return (Math.abs(value - whole) < 1e-6 ? String.format(java.util.Locale.ROOT, "%.0f", whole)
+                : String.format(java.util.Locale.ROOT, "%.1f", value)) + unit;
+    }
+
+    /** A y tick's label on a log10 axis: 10^y to two significant digits ("1,000", "3,200"). */
+    static String powerOfTenLabel(double y) {
+        double rounded = new java.math.BigDecimal(Math.pow(10, y)).round(new java.math.MathContext(2)).doubleValue();
+        return String.format(java.util.Locale.ROOT, "%,.0f", rounded);
+    }
+
+    /** One line saying where the figures were taken: JDK, CPU, cores, kernel, load, date. */
+    static String environmentLine(Env env) {
+        String jdk = env.jdk().contains(" (") ? env.jdk().substring(0, env.jdk().indexOf(" (")) : env.jdk();
+        return "JDK " + jdk + ", " + env.cpuModel() + ", " + env.cpus() + " CPUs, " + env.kernel()
+                + ", load " + env.load() + ", " + env.started().toString().substring(0, 10);
     }
 
     private static CategoryChart messages(BenchConfig config, Results results) {

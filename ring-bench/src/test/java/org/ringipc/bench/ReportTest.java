@@ -133,6 +133,42 @@ class ReportTest {
     }
 
     @Test
+    void bulkPanelsLabelTheMeasuredChunkSizesAndDrawEachPointsMinMax() {
+        Results r = new Results();
+        for (double v : new double[] {9_000, 10_000, 30_000}) {
+            r.add(Transport.RING_SPIN, Metric.THROUGHPUT, 65536, v);
+        }
+        r.add(Transport.PIPE, Metric.THROUGHPUT, 4096, 1_000);
+        var chart = Charts.bulk("bulk", BenchConfig.quick(), r, List.of(Transport.RING_SPIN, Transport.PIPE));
+        assertEquals("4 KiB", Charts.chunkLabel(Charts.log2Kib(4096)));
+        assertEquals("64 KiB", Charts.chunkLabel(Charts.log2Kib(65536)));
+        assertEquals("1 MiB", Charts.chunkLabel(Charts.log2Kib(1 << 20)));
+        assertEquals("5.7 KiB", Charts.chunkLabel(2.5));
+        var whisker = chart.getSeriesMap().get("ring-spin min-max 65536");
+        assertEquals(Math.log10(9_000), whisker.getYData()[0], 1e-9);
+        assertEquals(Math.log10(30_000), whisker.getYData()[1], 1e-9);
+        assertEquals(whisker.getXData()[0], whisker.getXData()[1]);
+        var median = chart.getSeriesMap().get("ring-spin");
+        assertEquals(Math.log10(10_000), median.getYData()[0], 1e-9);
+        assertEquals(whisker.getXData()[0], median.getXData()[0], "the whisker stands on its point");
+        assertTrue(chart.getSeriesMap().containsKey("pipe min-max 4096"));
+    }
+
+    @Test
+    void logAxisLabelsCarryTheirValueToTwoDigits() {
+        assertEquals("1,000", Charts.powerOfTenLabel(3.0));
+        assertEquals("3,200", Charts.powerOfTenLabel(3.5));
+        assertEquals("10,000", Charts.powerOfTenLabel(4.0));
+        assertEquals("1,800", Charts.powerOfTenLabel(3.25));
+    }
+
+    @Test
+    void theEnvironmentLineNamesJdkCpuKernelLoadAndDate() {
+        assertEquals("JDK 25 \"test\", Test CPU, 2 CPUs, Linux 6.0, load 0.10 0.20 0.30, 2025-01-01",
+                Charts.environmentLine(ENV));
+    }
+
+    @Test
     void optionsPickModeRoundsAndTransports() {
         BenchMain.Options o = BenchMain.Options.parse(new String[] {"--quick", "--rounds", "5", "--only", "pipe, ring-spin", "--json", "x.json"});
         assertEquals("quick", o.config.mode());

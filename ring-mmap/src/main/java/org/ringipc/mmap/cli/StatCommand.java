@@ -69,6 +69,7 @@ final class StatCommand implements Callable<Integer> {
             }
             return 0;
         }
+        // read permission is enough to look: a monitoring user need not be able to write the ring
         try (SharedRing ring = SharedRing.openReadOnly(file)) {
             if (watch != null) {
                 try (StopSignal signal = StopSignal.install()) {
