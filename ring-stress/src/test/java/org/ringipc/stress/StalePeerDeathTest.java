@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.ringipc.core.Doorbell;
 import org.ringipc.core.EndLocks;
@@ -63,8 +62,6 @@ class StalePeerDeathTest {
     }
 
     @Test
-    @Disabled("fails on this ring-core: RecordConsumer.poll never refreshes peerDied, so eof()/skipLost()"
-            + " skip a live producer's record (reported to the lead with the crash campaign)")
     void aPollerThatSawItsProducerDieDoesNotSkipTheRecordOfTheProducerThatTookOver() throws Exception {
         int capacity = 4096;
         KillableLocks locks = new KillableLocks();
