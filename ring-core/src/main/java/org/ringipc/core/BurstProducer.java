@@ -65,7 +65,12 @@ public final class BurstProducer implements AutoCloseable {
                 task -> Thread.ofPlatform().daemon().name("ringipc-dma").unstarted(task));
     }
 
-    /** Starts the engine with the defaults: {@value #DEFAULT_BURST_BYTES} bytes every 50 ms. */
+    /**
+     * Starts the engine with the defaults: {@value #DEFAULT_BURST_BYTES} bytes every 50 ms.
+     *
+     * @param sink the ring end the bursts go into; the engine's thread uses it from now on
+     * @return the running engine
+     */
     public static BurstProducer start(RingSink sink) {
         return start(sink, DEFAULT_BURST_BYTES, DEFAULT_INTERVAL);
     }
@@ -74,7 +79,10 @@ public final class BurstProducer implements AutoCloseable {
      * Starts the engine: the first burst goes at once, then one every {@code interval} (at a fixed
      * rate, as a device clock would).
      *
+     * @param sink the ring end the bursts go into; the engine's thread uses it from now on
+     * @param interval the time between burst starts; positive
      * @param burstBytes bytes per burst, its 16-byte header included: 16 .. 2^24
+     * @return the running engine
      * @throws IllegalArgumentException naming the argument when {@code burstBytes} or {@code interval}
      *                                  is out of range
      */
@@ -141,17 +149,29 @@ public final class BurstProducer implements AutoCloseable {
         }
     }
 
-    /** Bursts that went into the ring. */
+    /**
+     * Bursts that went into the ring.
+     *
+     * @return the count of bursts written
+     */
     public long burstsSent() {
         return sent;
     }
 
-    /** Bursts that did not fit and were dropped (each also counted as a drop in the ring's stats). */
+    /**
+     * Bursts that did not fit and were dropped (each also counted as a drop in the ring's stats).
+     *
+     * @return the count of bursts dropped
+     */
     public long burstsDropped() {
         return dropped;
     }
 
-    /** The error that stopped the engine early (e.g. "broken pipe"), or null while it runs or after a clean stop. */
+    /**
+     * The error that stopped the engine early (e.g. "broken pipe"), or null while it runs or after a clean stop.
+     *
+     * @return the error, or null
+     */
     public IOException failure() {
         return failure;
     }

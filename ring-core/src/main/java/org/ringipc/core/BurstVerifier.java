@@ -27,6 +27,8 @@ public final class BurstVerifier {
      * Reads {@code source} until EOF, on the calling thread (blocking reads, by the ring's wait
      * strategy), and reports. The source is left open.
      *
+     * @param source the ring end to read; read until EOF
+     * @return what the stream held: bursts, gaps and errors found
      * @throws IOException when a read fails (e.g. the source is closed or interrupted)
      */
     public static BurstReport verify(RingSource source) throws IOException {

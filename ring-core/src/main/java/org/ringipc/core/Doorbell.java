@@ -22,13 +22,22 @@ public interface Doorbell {
         CONSUMER
     }
 
-    /** Called by the sleeping thread before it announces itself. */
+    /**
+     * Called by the sleeping thread before it announces itself.
+     *
+     * @param sleeper the side that is about to sleep
+     */
     default void prepare(Side sleeper) {
     }
 
     /**
      * Sleeps until woken, until {@code wakeSeq} no longer holds {@code expected}, or for at most
      * {@code maxNanos}. Returns normally in every case, including interruption (the caller checks).
+     *
+     * @param sleeper the side that sleeps
+     * @param wakeSeq the 4-byte wake sequence word of that side, in the ring's header
+     * @param expected the value of {@code wakeSeq} the caller read before it checked the ring
+     * @param maxNanos the longest sleep, in nanoseconds
      */
     void sleep(Side sleeper, MemorySegment wakeSeq, int expected, long maxNanos);
 
@@ -38,6 +47,10 @@ public interface Doorbell {
      * value in {@code expected}, a {@link #ring} on one of them, or at most {@code maxNanos}. May
      * return early. Every word was {@link #prepare}d for by the sleeping thread.
      *
+     * @param words the wake sequence words to watch, one per ring
+     * @param expected the value each word in {@code words} held when the caller checked its ring
+     * @param count how many entries of {@code words} and {@code expected} are in use
+     * @param maxNanos the longest sleep, in nanoseconds
      * @return false when this doorbell cannot sleep on that many words at once (nothing was done:
      *         the caller polls instead); this default always returns false
      */
@@ -45,10 +58,19 @@ public interface Doorbell {
         return false;
     }
 
-    /** Wakes the sleeper of {@code sleeper}'s side; {@code wakeSeq} was already bumped. */
+    /**
+     * Wakes the sleeper of {@code sleeper}'s side; {@code wakeSeq} was already bumped.
+     *
+     * @param sleeper the side whose sleeper to wake
+     * @param wakeSeq that side's wake sequence word, already bumped by the caller
+     */
     void ring(Side sleeper, MemorySegment wakeSeq);
 
-    /** A doorbell that parks and unparks threads of this process. */
+    /**
+     * A doorbell that parks and unparks threads of this process.
+     *
+     * @return a new doorbell that parks its sleepers; it cannot wake another process
+     */
     static Doorbell parking() {
         return new ParkingDoorbell();
     }

@@ -18,17 +18,32 @@ public interface EndLocks {
     /**
      * Takes the lock of {@code side}'s end for this handle.
      *
+     * @param side the end to lock
      * @return false when a live holder (another handle or process, this one included) has it
      */
     boolean tryLock(Doorbell.Side side);
 
-    /** Gives back a lock this handle took. */
+    /**
+     * Gives back a lock this handle took.
+     *
+     * @param side the end to unlock
+     */
     void unlock(Doorbell.Side side);
 
-    /** True when a live holder (this handle included) holds {@code side}'s lock. */
+    /**
+     * True when a live holder (this handle included) holds {@code side}'s lock.
+     *
+     * @param side the end to ask about
+     * @return whether {@code side}'s end is held
+     */
     boolean isHeld(Doorbell.Side side);
 
-    /** Locks made by a compare-and-set of the owner word in the header of {@code memory}. */
+    /**
+     * Locks made by a compare-and-set of the owner word in the header of {@code memory}.
+     *
+     * @param memory the whole ring: header and data
+     * @return locks over that ring's owner words
+     */
     static EndLocks ownerWord(java.lang.foreign.MemorySegment memory) {
         return new OwnerWordLocks(new RingHeader(memory));
     }

@@ -10,6 +10,10 @@ import java.nio.channels.Channel;
  */
 public interface ForwardingEnd {
 
-    /** The end every call is forwarded to. */
+    /**
+     * The end every call is forwarded to.
+     *
+     * @return the wrapped end
+     */
     Channel forwardsTo();
 }

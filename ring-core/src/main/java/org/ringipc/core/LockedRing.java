@@ -108,6 +108,8 @@ public final class LockedRing implements AutoCloseable {
      * A locked ring of {@code capacity} bytes in fresh off-heap memory (off-heap like {@link Ring}, so
      * a comparison measures the locking, not the copying).
      *
+     * @param capacity data bytes the ring holds
+     * @return a new ring with no ends open
      * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
      */
     public static LockedRing allocate(int capacity) {
@@ -118,6 +120,9 @@ public final class LockedRing implements AutoCloseable {
      * A locked ring of {@code capacity} bytes with {@code options}: its overflow policy applies, its
      * wait strategy does not (every wait is on the lock's conditions).
      *
+     * @param capacity data bytes the ring holds
+     * @param options the overflow policy (its wait strategy is ignored)
+     * @return a new ring with no ends open
      * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
      */
     public static LockedRing allocate(int capacity, RingOptions options) {
@@ -125,7 +130,11 @@ public final class LockedRing implements AutoCloseable {
         return new LockedRing(RingLayout.checkCapacity(capacity), options);
     }
 
-    /** The options given to {@link #allocate(int, RingOptions)}. */
+    /**
+     * The options given to {@link #allocate(int, RingOptions)}.
+     *
+     * @return the options this ring was made with
+     */
     public RingOptions options() {
         return options;
     }
@@ -134,6 +143,7 @@ public final class LockedRing implements AutoCloseable {
      * Opens one more producer end; may be called any number of times, and each sink may be shared by
      * threads. EOF comes once every sink opened is closed.
      *
+     * @return a new producer end of this ring
      * @throws IllegalStateException when the ring is closed
      */
     public RingSink sink() {
@@ -153,6 +163,7 @@ public final class LockedRing implements AutoCloseable {
      * Opens one more consumer end; may be called any number of times, and each source may be shared
      * by threads. Writes fail with "broken pipe" once every source opened is closed.
      *
+     * @return a new consumer end of this ring
      * @throws IllegalStateException when the ring is closed
      */
     public RingSource source() {
@@ -174,7 +185,11 @@ public final class LockedRing implements AutoCloseable {
         }
     }
 
-    /** A consistent snapshot of the counters (taken under the lock); pids are this process's while an end is open. */
+    /**
+     * A consistent snapshot of the counters (taken under the lock); pids are this process's while an end is open.
+     *
+     * @return a snapshot of this ring's counters
+     */
     public RingStats stats() {
         lock.lock();
         try {
@@ -191,13 +206,19 @@ public final class LockedRing implements AutoCloseable {
      * Registers this ring's stats as the MXBean {@code org.ringipc:type=Ring,name=<name>}; the ring
      * unregisters it when it closes.
      *
+     * @param name the {@code name} key of the object name
+     * @return the object name the MXBean is registered under
      * @throws IllegalStateException when that name is taken or this ring is already registered
      */
     public javax.management.ObjectName registerMXBean(String name) {
         return mxBean.register("LockedRing", name, this::stats);
     }
 
-    /** Data bytes the ring holds. */
+    /**
+     * Data bytes the ring holds.
+     *
+     * @return the ring's capacity in bytes
+     */
     public int capacity() {
         return capacity;
     }

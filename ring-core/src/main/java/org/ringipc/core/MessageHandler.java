@@ -13,6 +13,10 @@ import java.lang.foreign.MemorySegment;
 @FunctionalInterface
 public interface MessageHandler {
 
-    /** @param message one message's payload, exactly as written (its length may be 0) */
+    /**
+     * Called once per message, in order.
+     *
+     * @param message one message's payload, exactly as written (its length may be 0)
+     */
     void onMessage(MemorySegment message);
 }

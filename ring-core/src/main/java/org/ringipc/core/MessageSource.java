@@ -30,15 +30,22 @@ public interface MessageSource extends Channel {
     /**
      * Never waits: hands up to {@code limit} waiting messages to {@code handler}.
      *
+     * @param handler receives each message
+     * @param limit the most messages to hand over in this call; positive
      * @return the messages handled, 0 when the ring is empty, -1 at EOF
      * @throws IllegalArgumentException when {@code limit} is not positive
+     * @throws IOException when this source is closed or interrupted, or the ring is found corrupt ({@link RingCorruptedException})
      */
     int poll(MessageHandler handler, int limit) throws IOException;
 
     /**
      * Waits at most {@code timeout} for a message, then hands one to {@code handler}.
      *
+     * @param handler receives the message
+     * @param timeout the longest wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
      * @return 1 when a message was handled, 0 when the timeout passed, -1 at EOF
+     * @throws IOException as {@link #poll(MessageHandler, int)}
      */
     int take(MessageHandler handler, long timeout, TimeUnit unit) throws IOException;
 
@@ -46,15 +53,22 @@ public interface MessageSource extends Channel {
      * Waits at most {@code timeout} for a message, then hands up to {@code limit} waiting messages to
      * {@code handler}: a blocking {@link #poll}.
      *
+     * @param handler receives each message
+     * @param limit the most messages to hand over in this call; positive
+     * @param timeout the longest wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
      * @return the messages handled, 0 when the timeout passed, -1 at EOF
      * @throws IllegalArgumentException when {@code limit} is not positive
+     * @throws IOException as {@link #poll(MessageHandler, int)}
      */
     int take(MessageHandler handler, int limit, long timeout, TimeUnit unit) throws IOException;
 
     /**
      * Waits as long as it takes for a message, then hands one to {@code handler}.
      *
+     * @param handler receives the message
      * @return 1 when a message was handled, -1 at EOF
+     * @throws IOException as {@link #poll(MessageHandler, int)}
      */
     int take(MessageHandler handler) throws IOException;
 

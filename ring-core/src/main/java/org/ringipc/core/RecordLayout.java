@@ -70,7 +70,12 @@ public final class RecordLayout {
     private RecordLayout() {
     }
 
-    /** The bytes a record of {@code length} payload bytes occupies: header, payload, alignment. */
+    /**
+     * The bytes a record of {@code length} payload bytes occupies: header, payload, alignment.
+     *
+     * @param length payload bytes
+     * @return the record's size in the ring, in bytes
+     */
     public static long recordBytes(int length) {
         return align(HEADER_BYTES + (long) length);
     }
@@ -80,6 +85,9 @@ public final class RecordLayout {
      * never splits at the wrap, so in the worst case it waits behind a padding record that fills
      * almost the rest of the ring; a record of at most half the ring always fits beside that
      * padding once the ring drains, whereas a larger one could wait forever at some head positions.
+     *
+     * @param capacity data bytes of the ring
+     * @return the largest payload length, in bytes
      */
     public static int maxMessageLength(int capacity) {
         return capacity / 2 - HEADER_BYTES;

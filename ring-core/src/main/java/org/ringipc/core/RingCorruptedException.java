@@ -11,7 +11,11 @@ public class RingCorruptedException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message the positions found */
+    /**
+     * An exception whose message says which positions are impossible.
+     *
+     * @param message the positions found
+     */
     public RingCorruptedException(String message) {
         super(message);
     }

@@ -11,7 +11,11 @@ public class RingFormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message names the field, e.g. {@code "version=2: this build reads version 1"} */
+    /**
+     * An exception whose message says which header field was wrong.
+     *
+     * @param message names the field, e.g. {@code "version=2: this build reads version 1"}
+     */
     public RingFormatException(String message) {
         super(message);
     }

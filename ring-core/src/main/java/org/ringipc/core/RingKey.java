@@ -29,22 +29,38 @@ public final class RingKey {
         this.attachment = attachment;
     }
 
-    /** The channel as it was registered (a {@code SharedRing}'s source, say): call its methods. */
+    /**
+     * The channel as it was registered (a {@code SharedRing}'s source, say): call its methods.
+     *
+     * @return the registered channel
+     */
     public Channel channel() {
         return channel;
     }
 
-    /** The selector this key belongs to. */
+    /**
+     * The selector this key belongs to.
+     *
+     * @return the selector that made this key
+     */
     public RingSelector selector() {
         return selector;
     }
 
-    /** {@link RingSelector#OP_READ} for a source, {@link RingSelector#OP_WRITE} for a sink. */
+    /**
+     * {@link RingSelector#OP_READ} for a source, {@link RingSelector#OP_WRITE} for a sink.
+     *
+     * @return the operation this key watches
+     */
     public int interestOps() {
         return interestOps;
     }
 
-    /** What the last select that put this key in the selected set found it ready for. */
+    /**
+     * What the last select that put this key in the selected set found it ready for.
+     *
+     * @return the ready operations found by the last select, 0 before any
+     */
     public int readyOps() {
         return readyOps;
     }
@@ -52,6 +68,8 @@ public final class RingKey {
     /**
      * True when the source has something for a read that will not wait: data, EOF (the sink closed
      * or its process died), or an error to report (a corrupt ring, a truncated file).
+     *
+     * @return whether the last select found the source readable
      */
     public boolean isReadable() {
         return (readyOps & RingSelector.OP_READ) != 0;
@@ -60,19 +78,30 @@ public final class RingKey {
     /**
      * True when the sink has room (see {@link RingSelector#OP_WRITE}) or its write fails at once
      * ("broken pipe": the source closed or its process died).
+     *
+     * @return whether the last select found the sink writable
      */
     public boolean isWritable() {
         return (readyOps & RingSelector.OP_WRITE) != 0;
     }
 
-    /** Replaces the attachment; returns the previous one. */
+    /**
+     * Replaces the attachment; returns the previous one.
+     *
+     * @param attachment the new attachment, may be null
+     * @return the previous attachment, or null
+     */
     public Object attach(Object attachment) {
         Object previous = this.attachment;
         this.attachment = attachment;
         return previous;
     }
 
-    /** The attachment given at registration, or since by {@link #attach}. */
+    /**
+     * The attachment given at registration, or since by {@link #attach}.
+     *
+     * @return the current attachment, or null
+     */
     public Object attachment() {
         return attachment;
     }
@@ -88,7 +117,11 @@ public final class RingKey {
         }
     }
 
-    /** False once cancelled, once its channel closed, or once its selector closed. */
+    /**
+     * False once cancelled, once its channel closed, or once its selector closed.
+     *
+     * @return whether this key still takes part in selects
+     */
     public boolean isValid() {
         return !cancelled && end.isOpen() && selector.isOpen();
     }

@@ -165,7 +165,13 @@ public final class RingLayout {
     private RingLayout() {
     }
 
-    /** Byte offset of a named header field, e.g. {@code offset("producer", "head")}. */
+    /**
+     * Byte offset of a named header field, e.g. {@code offset("producer", "head")}.
+     *
+     * @param block the name of a header block, e.g. {@code "producer"}
+     * @param field the name of a field in that block, e.g. {@code "head"}
+     * @return the field's offset from the start of the header
+     */
     public static long offset(String block, String field) {
         return HEADER.byteOffset(PathElement.groupElement(block), PathElement.groupElement(field));
     }
@@ -173,6 +179,8 @@ public final class RingLayout {
     /**
      * Checks a capacity: a power of two from {@value #MIN_CAPACITY} to 2^30.
      *
+     * @param capacity the capacity to check
+     * @return {@code capacity} as an {@code int}
      * @throws IllegalArgumentException naming the value otherwise
      */
     public static int checkCapacity(long capacity) {
@@ -183,7 +191,12 @@ public final class RingLayout {
         return (int) capacity;
     }
 
-    /** Header plus data: the bytes a ring of this capacity needs. */
+    /**
+     * Header plus data: the bytes a ring of this capacity needs.
+     *
+     * @param capacity data bytes of the ring; checked as by {@link #checkCapacity(long)}
+     * @return the bytes to allocate or map
+     */
     public static long requiredBytes(int capacity) {
         return HEADER_BYTES + (long) checkCapacity(capacity);
     }

@@ -8,45 +8,49 @@ package org.ringipc.core;
  */
 public interface RingMXBean {
 
-    /** {@code Ring}, {@code MessageRing}, {@code LockedRing} or {@code SharedRing}. */
+    /**
+     * {@code Ring}, {@code MessageRing}, {@code LockedRing} or {@code SharedRing}.
+     *
+     * @return the ring's class name
+     */
     String getKind();
 
-    /** @see RingStats#capacity() */
+    /** {@return the {@link RingStats#capacity() capacity} counter of the current stats} */
     long getCapacity();
 
-    /** @see RingStats#used() */
+    /** {@return the {@link RingStats#used() used} counter of the current stats} */
     long getUsed();
 
-    /** @see RingStats#free() */
+    /** {@return the {@link RingStats#free() free} counter of the current stats} */
     long getFree();
 
-    /** @see RingStats#bytesWritten() */
+    /** {@return the {@link RingStats#bytesWritten() bytesWritten} counter of the current stats} */
     long getBytesWritten();
 
-    /** @see RingStats#bytesRead() */
+    /** {@return the {@link RingStats#bytesRead() bytesRead} counter of the current stats} */
     long getBytesRead();
 
-    /** @see RingStats#bytesDropped() */
+    /** {@return the {@link RingStats#bytesDropped() bytesDropped} counter of the current stats} */
     long getBytesDropped();
 
-    /** @see RingStats#writes() */
+    /** {@return the {@link RingStats#writes() writes} counter of the current stats} */
     long getWrites();
 
-    /** @see RingStats#reads() */
+    /** {@return the {@link RingStats#reads() reads} counter of the current stats} */
     long getReads();
 
-    /** @see RingStats#drops() */
+    /** {@return the {@link RingStats#drops() drops} counter of the current stats} */
     long getDrops();
 
-    /** @see RingStats#producerSleeps() */
+    /** {@return the {@link RingStats#producerSleeps() producerSleeps} counter of the current stats} */
     long getProducerSleeps();
 
-    /** @see RingStats#consumerSleeps() */
+    /** {@return the {@link RingStats#consumerSleeps() consumerSleeps} counter of the current stats} */
     long getConsumerSleeps();
 
-    /** @see RingStats#producerPid() */
+    /** {@return the {@link RingStats#producerPid() producerPid} counter of the current stats} */
     long getProducerPid();
 
-    /** @see RingStats#consumerPid() */
+    /** {@return the {@link RingStats#consumerPid() consumerPid} counter of the current stats} */
     long getConsumerPid();
 }

@@ -21,7 +21,12 @@ public final class RingMXBeans {
     private RingMXBeans() {
     }
 
-    /** The name a ring registered as {@code name} gets: {@code org.ringipc:type=Ring,name=<name>}. */
+    /**
+     * The name a ring registered as {@code name} gets: {@code org.ringipc:type=Ring,name=<name>}.
+     *
+     * @param name the ring's name, quoted into the object name
+     * @return the JMX object name
+     */
     public static ObjectName objectName(String name) {
         Objects.requireNonNull(name, "name");
         try {
@@ -34,6 +39,8 @@ public final class RingMXBeans {
     /**
      * Registers a view of {@code stats} under {@link #objectName(String)}.
      *
+     * @param name the ring's name, the {@code name} key of the object name
+     * @param stats read afresh by every getter of the bean
      * @param kind  the ring's class name, shown as the {@code Kind} attribute
      * @return the registration; closing it unregisters the bean (idempotent)
      * @throws IllegalStateException when a bean of that name is already registered
@@ -67,6 +74,10 @@ public final class RingMXBeans {
         /**
          * Registers {@code stats} as {@code org.ringipc:type=Ring,name=<name>}.
          *
+         * @param kind the ring's class name, shown as the {@code Kind} attribute
+         * @param name the ring's name, the {@code name} key of the object name
+         * @param stats read afresh by every getter of the bean
+         * @return the object name the bean is registered under
          * @throws IllegalStateException when this slot already holds a registration or is closed,
          *                               or the name is taken
          */
@@ -108,7 +119,11 @@ public final class RingMXBeans {
             this.name = name;
         }
 
-        /** The name the bean is registered under. */
+        /**
+         * The name the bean is registered under.
+         *
+         * @return the bean's object name
+         */
         public ObjectName objectName() {
             return name;
         }

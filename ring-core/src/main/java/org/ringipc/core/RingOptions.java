@@ -26,27 +26,49 @@ public final class RingOptions {
         this.overflowPolicy = overflowPolicy;
     }
 
-    /** {@link WaitStrategy#BLOCK} waits and {@link OverflowPolicy#BLOCK} on overflow: a pipe. */
+    /**
+     * {@link WaitStrategy#BLOCK} waits and {@link OverflowPolicy#BLOCK} on overflow: a pipe.
+     *
+     * @return the default options
+     */
     public static RingOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A copy with the given wait strategy. */
+    /**
+     * A copy with the given wait strategy.
+     *
+     * @param strategy how an end waits for its peer
+     * @return new options; this one is unchanged
+     */
     public RingOptions withWaitStrategy(WaitStrategy strategy) {
         return new RingOptions(Objects.requireNonNull(strategy, "strategy"), overflowPolicy);
     }
 
-    /** A copy with the given overflow policy. */
+    /**
+     * A copy with the given overflow policy.
+     *
+     * @param policy what a blocking write does when the ring is full
+     * @return new options; this one is unchanged
+     */
     public RingOptions withOverflowPolicy(OverflowPolicy policy) {
         return new RingOptions(waitStrategy, Objects.requireNonNull(policy, "policy"));
     }
 
-    /** How an end waits for its peer. */
+    /**
+     * How an end waits for its peer.
+     *
+     * @return the wait strategy
+     */
     public WaitStrategy waitStrategy() {
         return waitStrategy;
     }
 
-    /** What a blocking write does when the ring is full. */
+    /**
+     * What a blocking write does when the ring is full.
+     *
+     * @return the overflow policy
+     */
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
     }

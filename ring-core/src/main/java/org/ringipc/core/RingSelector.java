@@ -124,7 +124,11 @@ public final class RingSelector implements AutoCloseable {
     private RingSelector() {
     }
 
-    /** A new selector with no keys. */
+    /**
+     * A new selector with no keys.
+     *
+     * @return a new open selector
+     */
     public static RingSelector open() {
         return new RingSelector();
     }
@@ -133,7 +137,10 @@ public final class RingSelector implements AutoCloseable {
      * Watches {@code channel} for {@code ops}; the key appears in the selected set when the channel
      * is ready. May be called while another thread selects (that select takes the key at once).
      *
+     * @param channel a source or sink of a {@link Ring}, {@link MessageRing} or their shared-file kin
+     * @param attachment an object to carry on the key, may be null
      * @param ops {@link #OP_READ} for a source, {@link #OP_WRITE} for a sink
+     * @return the new key
      * @throws IllegalArgumentException naming the channel or ops when the channel is not an end of a
      *                                  lock-free ring, or ops do not suit its direction
      * @throws ClosedSelectorException  when this selector is closed
@@ -164,7 +171,14 @@ public final class RingSelector implements AutoCloseable {
         return key;
     }
 
-    /** {@link #register(Channel, int, Object)} with no attachment. */
+    /**
+     * {@link #register(Channel, int, Object)} with no attachment.
+     *
+     * @param channel a source or sink of a lock-free ring
+     * @param ops {@link #OP_READ} for a source, {@link #OP_WRITE} for a sink
+     * @return the new key
+     * @throws IOException as {@link #register(Channel, int, Object)}
+     */
     public RingKey register(Channel channel, int ops) throws IOException {
         return register(channel, ops, null);
     }
@@ -174,6 +188,7 @@ public final class RingSelector implements AutoCloseable {
      * interrupted (the interrupt stays set, as with {@link java.nio.channels.Selector}).
      *
      * @return the number of keys added to the selected set (0 after a wakeup or interrupt)
+     * @throws IOException declared as by {@link java.nio.channels.Selector#select()}; a broken ring is reported as a ready key instead, whose next read or write throws
      */
     public int select() throws IOException {
         return select(-1);
@@ -182,8 +197,11 @@ public final class RingSelector implements AutoCloseable {
     /**
      * As {@link #select()}, waiting at most {@code timeout}.
      *
+     * @param timeout the longest wait, in {@code unit}s; not negative
+     * @param unit the unit of {@code timeout}
      * @return the number of keys added to the selected set; 0 when the timeout passed
      * @throws IllegalArgumentException when timeout is negative
+     * @throws IOException as {@link #select()}
      */
     public int select(long timeout, TimeUnit unit) throws IOException {
         if (timeout < 0) {
@@ -192,7 +210,12 @@ public final class RingSelector implements AutoCloseable {
         return select(Math.max(1, unit.toNanos(timeout)));
     }
 
-    /** Never waits: the number of keys added to the selected set now. */
+    /**
+     * Never waits: the number of keys added to the selected set now.
+     *
+     * @return the number of keys added to the selected set; 0 when none was ready
+     * @throws IOException as {@link #select()}
+     */
     public int selectNow() throws IOException {
         return select(0);
     }
@@ -400,6 +423,8 @@ public final class RingSelector implements AutoCloseable {
     /**
      * Makes the select in progress (or the next one, if none runs) return at once, with 0 unless
      * keys are ready. Any thread.
+     *
+     * @return this selector
      */
     public RingSelector wakeup() {
         wakeupPending = true;
@@ -425,7 +450,11 @@ public final class RingSelector implements AutoCloseable {
         }
     }
 
-    /** Every valid key (a snapshot; registrations and cancellations are taken by the next select). */
+    /**
+     * Every valid key (a snapshot; registrations and cancellations are taken by the next select).
+     *
+     * @return the registered keys that are still valid
+     */
     public Set<RingKey> keys() {
         synchronized (publicKeys) {
             return Set.copyOf(publicKeys);
@@ -435,16 +464,23 @@ public final class RingSelector implements AutoCloseable {
     /**
      * The keys found ready, as in {@link java.nio.channels.Selector#selectedKeys()}: select adds to
      * it and never removes a ready key; the caller removes the keys it handled. Selecting thread only.
+     *
+     * @return the live selected-key set, from which the caller removes keys
      */
     public Set<RingKey> selectedKeys() {
         return selected;
     }
 
-    /** How the last sleep waited: one {@code futex_waitv}, a park, or timed polling with the reason. */
+    /**
+     * How the last sleep waited: one {@code futex_waitv}, a park, or timed polling with the reason.
+     *
+     * @return a short description of the last sleep, for diagnostics
+     */
     public String waitDescription() {
         return waitDescription;
     }
 
+    /** {@return false once this selector is closed} */
     public boolean isOpen() {
         return !closed;
     }

@@ -38,7 +38,13 @@ public interface RingSink extends WritableByteChannel, GatheringByteChannel {
     @Override
     int write(ByteBuffer src) throws IOException;
 
-    /** As {@link #write(ByteBuffer)}, from the whole of {@code src}. */
+    /**
+     * As {@link #write(ByteBuffer)}, from the whole of {@code src}.
+     *
+     * @param src the bytes to write, from offset 0 to its size
+     * @return the bytes written: {@code src.byteSize()}, or 0 when dropped
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     long write(MemorySegment src) throws IOException;
 
     /**
@@ -67,17 +73,31 @@ public interface RingSink extends WritableByteChannel, GatheringByteChannel {
         return write(srcs, 0, srcs.length);
     }
 
-    /** Writes as many bytes as fit now, never waiting; 0 when the ring is full. */
+    /**
+     * Writes as many bytes as fit now, never waiting; 0 when the ring is full.
+     *
+     * @param src the bytes to write, from its position; its position moves past what was written
+     * @return the bytes written, 0 when the ring is full
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     int tryWrite(ByteBuffer src) throws IOException;
 
-    /** As {@link #tryWrite(ByteBuffer)}, from the start of {@code src}. */
+    /**
+     * As {@link #tryWrite(ByteBuffer)}, from the start of {@code src}.
+     *
+     * @param src the bytes to write, from offset 0
+     * @return the bytes written, 0 when the ring is full
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     long tryWrite(MemorySegment src) throws IOException;
 
     /**
      * All or nothing, never waiting: writes the whole of {@code burst} or nothing. A refusal is
      * counted as a drop in the ring's stats.
      *
+     * @param burst the bytes to write as one piece
      * @return false when it does not fit now
+     * @throws IOException as {@link #write(ByteBuffer)}
      */
     boolean offer(MemorySegment burst) throws IOException;
 
@@ -86,7 +106,9 @@ public interface RingSink extends WritableByteChannel, GatheringByteChannel {
      * for a record the caller will retry until it fits (an end-of-stream marker), which must never
      * reach the source in part.
      *
+     * @param record the bytes to write as one piece
      * @return false when it does not fit now (nothing was written and nothing counted)
+     * @throws IOException as {@link #write(ByteBuffer)}
      */
     boolean tryWriteWhole(MemorySegment record) throws IOException;
 
@@ -97,17 +119,28 @@ public interface RingSink extends WritableByteChannel, GatheringByteChannel {
      * what you wrote and claim again for the rest. Nothing is visible to the source until
      * {@link #commit(int)}.
      *
+     * @param minBytes the fewest contiguous free bytes to wait for
+     * @return a writable slice of the ring's memory at the head, to be published by {@link #commit(int)}
      * @throws IllegalArgumentException when {@code minBytes} is not in {@code 1 .. capacity}
+     * @throws IOException as {@link #write(ByteBuffer)}
      */
     MemorySegment claim(int minBytes) throws IOException;
 
-    /** As {@link #claim(int)} but never waits: an empty segment when the space is not free now. */
+    /**
+     * As {@link #claim(int)} but never waits: an empty segment when the space is not free now.
+     *
+     * @param minBytes the fewest contiguous free bytes wanted
+     * @return a writable slice of the ring's memory at the head, or an empty segment
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     MemorySegment tryClaim(int minBytes) throws IOException;
 
     /**
      * Publishes the first {@code bytes} bytes of the last claimed slice.
      *
+     * @param bytes how many bytes of the claimed slice to publish, from its start
      * @throws IllegalArgumentException when {@code bytes} exceeds the claim or is negative
+     * @throws IOException as {@link #write(ByteBuffer)}
      */
     void commit(int bytes) throws IOException;
 

@@ -31,10 +31,24 @@ public interface RingSource extends ReadableByteChannel, ScatteringByteChannel {
     @Override
     int read(ByteBuffer dst) throws IOException;
 
-    /** As {@link #read(ByteBuffer)}, into the start of {@code dst}. */
+    /**
+     * As {@link #read(ByteBuffer)}, into the start of {@code dst}.
+     *
+     * @param dst where the bytes go, from offset 0
+     * @return the bytes read, -1 at EOF
+     * @throws IOException when this source is closed or interrupted, or the ring is found corrupt ({@link RingCorruptedException})
+     */
     long read(MemorySegment dst) throws IOException;
 
-    /** As {@link #read(ByteBuffer)} but waits at most {@code timeout}: 0 when it passed. */
+    /**
+     * As {@link #read(ByteBuffer)} but waits at most {@code timeout}: 0 when it passed.
+     *
+     * @param dst where the bytes go, from its position
+     * @param timeout the longest wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return the bytes read, 0 when the timeout passed, -1 at EOF
+     * @throws IOException as {@link #read(MemorySegment)}
+     */
     int read(ByteBuffer dst, long timeout, TimeUnit unit) throws IOException;
 
     /**
@@ -78,14 +92,23 @@ public interface RingSource extends ReadableByteChannel, ScatteringByteChannel {
         return read(dsts, 0, dsts.length);
     }
 
-    /** Never waits: the bytes that are there now, 0 when empty, -1 at EOF. */
+    /**
+     * Never waits: the bytes that are there now, 0 when empty, -1 at EOF.
+     *
+     * @param dst where the bytes go, from its position
+     * @return the bytes read, 0 when empty, -1 at EOF
+     * @throws IOException as {@link #read(MemorySegment)}
+     */
     int tryRead(ByteBuffer dst) throws IOException;
 
     /**
      * Zero-copy read that never waits: hands up to {@code maxBytes} of the waiting bytes to
      * {@code handler} in place, as read-only slices (two when they wrap), then releases them.
      *
+     * @param handler called with each slice; it must not keep the slices past the call
+     * @param maxBytes the most bytes to consume in this call
      * @return the bytes consumed, 0 when empty, -1 at EOF
+     * @throws IOException as {@link #read(MemorySegment)}
      */
     long drain(SegmentHandler handler, long maxBytes) throws IOException;
 

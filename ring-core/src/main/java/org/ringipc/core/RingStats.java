@@ -29,7 +29,23 @@ public record RingStats(long capacity, long used, long free, long bytesWritten, 
                         long producerSleeps, long consumerSleeps, long producerPid, long consumerPid,
                         long lostRecords, long lostBytes, long streams) {
 
-    /** The counters of a ring that loses nothing to crashes and knows no streams (a {@link LockedRing}). */
+    /**
+     * The counters of a ring that loses nothing to crashes and knows no streams (a {@link LockedRing}).
+     *
+     * @param capacity data bytes the ring holds
+     * @param used bytes written and not yet read
+     * @param free {@code capacity - used}
+     * @param bytesWritten bytes ever published by the producer
+     * @param bytesRead bytes ever consumed
+     * @param bytesDropped bytes discarded because they did not fit
+     * @param writes write operations that published data
+     * @param reads read operations that consumed data
+     * @param drops write operations discarded whole
+     * @param producerSleeps times the producer waited for room
+     * @param consumerSleeps times the consumer waited for data
+     * @param producerPid pid of the process holding a producer end, 0 when none is open
+     * @param consumerPid pid of the process holding a consumer end, 0 when none is open
+     */
     public RingStats(long capacity, long used, long free, long bytesWritten, long bytesRead,
                      long bytesDropped, long writes, long reads, long drops,
                      long producerSleeps, long consumerSleeps, long producerPid, long consumerPid) {

@@ -9,6 +9,10 @@ import java.lang.foreign.MemorySegment;
 @FunctionalInterface
 public interface SegmentHandler {
 
-    /** @param data read-only bytes, in order; a drain that wraps calls this twice */
+    /**
+     * Called with each contiguous run of the drained bytes.
+     *
+     * @param data read-only bytes, in order; a drain that wraps calls this twice
+     */
     void onSegment(MemorySegment data);
 }

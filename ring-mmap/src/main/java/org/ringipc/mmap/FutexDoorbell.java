@@ -55,7 +55,11 @@ public final class FutexDoorbell implements Doorbell {
     public FutexDoorbell() {
     }
 
-    /** True when this doorbell sleeps in the kernel, false when it polls (see the class comment). */
+    /**
+     * True when this doorbell sleeps in the kernel, false when it polls (see the class comment).
+     *
+     * @return whether {@code futex} is available here
+     */
     public boolean usesFutex() {
         return Futex.isAvailable();
     }
