@@ -79,7 +79,12 @@ public final class MessageRing implements AutoCloseable {
         this.memory = memory;
     }
 
-    /** A message ring of {@code capacity} bytes in fresh off-heap memory, with {@link RingOptions#defaults()}. */
+    /**
+     * A message ring of {@code capacity} bytes in fresh off-heap memory, with {@link RingOptions#defaults()}.
+     *
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @return a new message ring with no ends open
+     */
     public static MessageRing allocate(int capacity) {
         return allocate(capacity, RingOptions.defaults());
     }
@@ -87,23 +92,44 @@ public final class MessageRing implements AutoCloseable {
     /**
      * A message ring of {@code capacity} bytes (framing included) in fresh off-heap memory that it owns.
      *
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @return a new message ring with no ends open
      * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
      */
     public static MessageRing allocate(int capacity, RingOptions options) {
         return new MessageRing(RingMemory.allocate(capacity, options, flags(options)));
     }
 
-    /** Header plus data: the bytes {@link #format} needs for this capacity (the same as a byte ring's). */
+    /**
+     * Header plus data: the bytes {@link #format} needs for this capacity (the same as a byte ring's).
+     *
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @return the bytes the memory given to {@link #format} must hold
+     */
     public static long requiredBytes(int capacity) {
         return RingLayout.requiredBytes(capacity);
     }
 
-    /** Lays a fresh message-ring header into caller memory, with {@link RingOptions#defaults()}. */
+    /**
+     * Lays a fresh message-ring header into caller memory, with {@link RingOptions#defaults()}.
+     *
+     * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @return the message ring over {@code memory}, with no ends open
+     */
     public static MessageRing format(MemorySegment memory, int capacity) {
         return format(memory, capacity, RingOptions.defaults());
     }
 
-    /** Lays a fresh message-ring header into caller memory (anything there is lost), waking in-process. */
+    /**
+     * Lays a fresh message-ring header into caller memory (anything there is lost), waking in-process.
+     *
+     * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @return the message ring over {@code memory}, with no ends open
+     */
     public static MessageRing format(MemorySegment memory, int capacity, RingOptions options) {
         return format(memory, capacity, options, null, null);
     }
@@ -112,6 +138,11 @@ public final class MessageRing implements AutoCloseable {
      * Lays a fresh message-ring header into caller memory (anything there is lost) and returns the
      * ring, sleeping and waking through {@code doorbell}.
      *
+     * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param doorbell how a blocked end sleeps and is woken
+     * @return the message ring over {@code memory}, with no ends open
      * @throws IllegalArgumentException for a bad capacity or memory that is too small, on the heap or
      *                                  not 8-byte aligned
      */
@@ -123,6 +154,13 @@ public final class MessageRing implements AutoCloseable {
     /**
      * As {@link #format(MemorySegment, int, RingOptions, Doorbell)}, claiming ends and deciding a
      * peer's liveness through {@code locks}; null doorbell or locks mean the in-process defaults.
+     *
+     * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param doorbell how a blocked end sleeps and is woken; null for the in-process default
+     * @param locks who holds each end, and whether its holder is alive; null for the in-process default
+     * @return the message ring over {@code memory}, with no ends open
      */
     public static MessageRing format(MemorySegment memory, int capacity, RingOptions options, Doorbell doorbell,
                                      EndLocks locks) {
@@ -133,7 +171,13 @@ public final class MessageRing implements AutoCloseable {
         return new MessageRing(ring);
     }
 
-    /** Validates the message-ring header in {@code memory} and returns the ring (in-process waking). */
+    /**
+     * Validates the message-ring header in {@code memory} and returns the ring (in-process waking).
+     *
+     * @param memory a header and data laid by {@link #format}
+     * @return the message ring {@code memory} holds
+     * @throws RingFormatException naming the field when the header is not a message ring this build reads
+     */
     public static MessageRing attach(MemorySegment memory) throws RingFormatException {
         return new MessageRing(RingMemory.attach(memory, true, null, null));
     }
@@ -143,6 +187,9 @@ public final class MessageRing implements AutoCloseable {
      * ring whose positions sit on record boundaries; the options are the ones recorded at format time.
      * Nothing in the memory is changed.
      *
+     * @param memory a header and data laid by {@link #format}
+     * @param doorbell how a blocked end sleeps and is woken
+     * @return the message ring {@code memory} holds
      * @throws RingFormatException naming the field that is wrong (a byte ring: {@code flags})
      */
     public static MessageRing attach(MemorySegment memory, Doorbell doorbell) throws RingFormatException {
@@ -154,6 +201,10 @@ public final class MessageRing implements AutoCloseable {
      * As {@link #attach(MemorySegment, Doorbell)}, claiming ends and deciding a peer's liveness
      * through {@code locks}; null doorbell or locks mean the in-process defaults.
      *
+     * @param memory a header and data laid by {@link #format}
+     * @param doorbell how a blocked end sleeps and is woken; null for the in-process default
+     * @param locks who holds each end, and whether its holder is alive; null for the in-process default
+     * @return the message ring {@code memory} holds
      * @throws RingFormatException naming the field that is wrong
      */
     public static MessageRing attach(MemorySegment memory, Doorbell doorbell, EndLocks locks)
@@ -169,6 +220,7 @@ public final class MessageRing implements AutoCloseable {
      * Opens the producer end. One sink at a time: a second call before the first is closed throws.
      * An end whose holder died is taken over: the free space it may have written is zeroed first.
      *
+     * @return the producer end
      * @throws IllegalStateException naming the pid when the end is held (by this or a live process)
      */
     public MessageSink sink() {
@@ -179,13 +231,18 @@ public final class MessageRing implements AutoCloseable {
      * Opens the consumer end. One source at a time: a second call before the first is closed throws.
      * An end whose holder died is taken over: a batch it was zeroing is finished first.
      *
+     * @return the consumer end
      * @throws IllegalStateException naming the pid when the end is held (by this or a live process)
      */
     public MessageSource source() {
         return memory.open(HeaderSide.CONSUMER, CONSUMER);
     }
 
-    /** A snapshot of the counters in the header: bytes are framed ring bytes, operations are messages. */
+    /**
+     * A snapshot of the counters in the header: bytes are framed ring bytes, operations are messages.
+     *
+     * @return the current counters
+     */
     public RingStats stats() {
         return memory.stats();
     }
@@ -194,13 +251,19 @@ public final class MessageRing implements AutoCloseable {
      * Registers this ring's stats as the MXBean {@code org.ringipc:type=Ring,name=<name>}; the ring
      * unregisters it when it closes.
      *
+     * @param name the {@code name} key of the object name
+     * @return the object name the MXBean is registered under
      * @throws IllegalStateException when that name is taken or this ring is already registered
      */
     public javax.management.ObjectName registerMXBean(String name) {
         return memory.registerMXBean("MessageRing", name);
     }
 
-    /** Data bytes the ring holds, framing included. */
+    /**
+     * Data bytes the ring holds, framing included.
+     *
+     * @return the capacity in bytes
+     */
     public int capacity() {
         return memory.capacity;
     }
@@ -209,12 +272,18 @@ public final class MessageRing implements AutoCloseable {
      * The largest message in bytes: {@code capacity / 2 - 8} (2040 for a 4 KiB ring). A record (8-byte
      * header plus payload) never splits at the wrap, so it may wait behind padding that fills nearly the
      * rest of the ring; a record of at most half the ring always fits beside it once the ring drains.
+     *
+     * @return the largest payload length, in bytes
      */
     public int maxMessageLength() {
         return RecordLayout.maxMessageLength(memory.capacity);
     }
 
-    /** The options recorded in the header. */
+    /**
+     * The options recorded in the header.
+     *
+     * @return the wait strategy and overflow policy
+     */
     public RingOptions options() {
         return memory.options;
     }

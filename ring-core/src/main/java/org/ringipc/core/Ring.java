@@ -43,7 +43,12 @@ public final class Ring implements AutoCloseable {
         this.memory = memory;
     }
 
-    /** A ring of {@code capacity} bytes in fresh off-heap memory, with {@link RingOptions#defaults()}. */
+    /**
+     * A ring of {@code capacity} bytes in fresh off-heap memory, with {@link RingOptions#defaults()}.
+     *
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @return a new ring with no ends open
+     */
     public static Ring allocate(int capacity) {
         return allocate(capacity, RingOptions.defaults());
     }
@@ -51,18 +56,32 @@ public final class Ring implements AutoCloseable {
     /**
      * A ring of {@code capacity} bytes in fresh off-heap memory that it owns.
      *
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @return a new ring with no ends open
      * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
      */
     public static Ring allocate(int capacity, RingOptions options) {
         return new Ring(RingMemory.allocate(capacity, options, options.toFlags()));
     }
 
-    /** Header plus data: the bytes {@link #format} needs for this capacity. */
+    /**
+     * Header plus data: the bytes {@link #format} needs for this capacity.
+     *
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @return the bytes the memory given to {@link #format} must hold
+     */
     public static long requiredBytes(int capacity) {
         return RingLayout.requiredBytes(capacity);
     }
 
-    /** Lays a fresh header into caller memory, with {@link RingOptions#defaults()}. */
+    /**
+     * Lays a fresh header into caller memory, with {@link RingOptions#defaults()}.
+     *
+     * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @return the ring over {@code memory}, with no ends open
+     */
     public static Ring format(MemorySegment memory, int capacity) {
         return format(memory, capacity, RingOptions.defaults());
     }
@@ -71,6 +90,10 @@ public final class Ring implements AutoCloseable {
      * Lays a fresh header into caller memory (anything there is lost) and returns the ring. Handles
      * over the same memory in this process wake each other.
      *
+     * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @return the ring over {@code memory}, with no ends open
      * @throws IllegalArgumentException for a bad capacity or memory that is too small, on the heap
      *                                  or not 8-byte aligned
      */
@@ -78,7 +101,15 @@ public final class Ring implements AutoCloseable {
         return new Ring(RingMemory.format(memory, capacity, options, options.toFlags(), null, null));
     }
 
-    /** As {@link #format(MemorySegment, int, RingOptions)}, sleeping and waking through {@code doorbell}. */
+    /**
+     * As {@link #format(MemorySegment, int, RingOptions)}, sleeping and waking through {@code doorbell}.
+     *
+     * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param doorbell how a blocked end sleeps and is woken
+     * @return the ring over {@code memory}, with no ends open
+     */
     public static Ring format(MemorySegment memory, int capacity, RingOptions options, Doorbell doorbell) {
         return format(memory, capacity, options, doorbell, null);
     }
@@ -86,6 +117,13 @@ public final class Ring implements AutoCloseable {
     /**
      * As {@link #format(MemorySegment, int, RingOptions, Doorbell)}, claiming ends and deciding a
      * peer's liveness through {@code locks} (null: {@link EndLocks#ownerWord}).
+     *
+     * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param doorbell how a blocked end sleeps and is woken
+     * @param locks who holds each end, and whether its holder is alive
+     * @return the ring over {@code memory}, with no ends open
      */
     public static Ring format(MemorySegment memory, int capacity, RingOptions options, Doorbell doorbell,
                               EndLocks locks) {
@@ -94,7 +132,13 @@ public final class Ring implements AutoCloseable {
         return new Ring(RingMemory.format(memory, capacity, options, options.toFlags(), doorbell, locks));
     }
 
-    /** Validates the header in {@code memory} and returns the ring it describes (in-process waking). */
+    /**
+     * Validates the header in {@code memory} and returns the ring it describes (in-process waking).
+     *
+     * @param memory a header and data laid by {@link #format}
+     * @return the ring {@code memory} holds
+     * @throws RingFormatException naming the field when the header is not a ring this build reads
+     */
     public static Ring attach(MemorySegment memory) throws RingFormatException {
         return new Ring(RingMemory.attach(memory, false, null, null));
     }
@@ -103,6 +147,9 @@ public final class Ring implements AutoCloseable {
      * Validates the header in {@code memory}, every field against the memory's size, and returns the
      * ring; the options are the ones recorded at format time. Nothing in the memory is changed.
      *
+     * @param memory a header and data laid by {@link #format}
+     * @param doorbell how a blocked end sleeps and is woken
+     * @return the ring {@code memory} holds
      * @throws RingFormatException naming the field that is wrong
      */
     public static Ring attach(MemorySegment memory, Doorbell doorbell) throws RingFormatException {
@@ -113,6 +160,10 @@ public final class Ring implements AutoCloseable {
      * As {@link #attach(MemorySegment, Doorbell)}, claiming ends and deciding a peer's liveness
      * through {@code locks} (null: {@link EndLocks#ownerWord}).
      *
+     * @param memory a header and data laid by {@link #format}
+     * @param doorbell how a blocked end sleeps and is woken
+     * @param locks who holds each end, and whether its holder is alive
+     * @return the ring {@code memory} holds
      * @throws RingFormatException naming the field that is wrong
      */
     public static Ring attach(MemorySegment memory, Doorbell doorbell, EndLocks locks) throws RingFormatException {
@@ -124,6 +175,7 @@ public final class Ring implements AutoCloseable {
      * Opens the producer end. One sink at a time: a second call before the first is closed throws.
      * An end whose holder died is taken over.
      *
+     * @return the producer end
      * @throws IllegalStateException naming the pid when the end is held (by this or a live process)
      */
     public RingSink sink() {
@@ -134,23 +186,36 @@ public final class Ring implements AutoCloseable {
      * Opens the consumer end. One source at a time: a second call before the first is closed throws.
      * An end whose holder died is taken over.
      *
+     * @return the consumer end
      * @throws IllegalStateException naming the pid when the end is held (by this or a live process)
      */
     public RingSource source() {
         return memory.open(HeaderSide.CONSUMER, CONSUMER);
     }
 
-    /** A snapshot of the counters in the header. */
+    /**
+     * A snapshot of the counters in the header.
+     *
+     * @return the current counters
+     */
     public RingStats stats() {
         return memory.stats();
     }
 
-    /** Data bytes the ring holds. */
+    /**
+     * Data bytes the ring holds.
+     *
+     * @return the capacity in bytes
+     */
     public int capacity() {
         return memory.capacity;
     }
 
-    /** The options recorded in the header. */
+    /**
+     * The options recorded in the header.
+     *
+     * @return the wait strategy and overflow policy
+     */
     public RingOptions options() {
         return memory.options;
     }
@@ -169,6 +234,8 @@ public final class Ring implements AutoCloseable {
      * Registers this ring's stats as the MXBean {@code org.ringipc:type=Ring,name=<name>}; the ring
      * unregisters it when it closes.
      *
+     * @param name the {@code name} key of the object name
+     * @return the object name the MXBean is registered under
      * @throws IllegalStateException when that name is taken or this ring is already registered
      */
     public javax.management.ObjectName registerMXBean(String name) {
