@@ -23,7 +23,11 @@ public record EndStatus(long pid, String state, boolean alive) {
         return new EndStatus(pid, name, alive);
     }
 
-    /** True when the end is marked open but no live holder has its lock: it will be taken over. */
+    /**
+     * True when the end is marked open but no live holder has its lock: it will be taken over.
+     *
+     * @return whether the end's holder died with the end open
+     */
     public boolean holderDied() {
         return "open".equals(state) && !alive;
     }

@@ -190,12 +190,20 @@ public final class Futex {
     private Futex() {
     }
 
-    /** True when futex wait/wake works here: Linux on x86_64 or aarch64, the downcall linked. */
+    /**
+     * True when futex wait/wake works here: Linux on x86_64 or aarch64, the downcall linked.
+     *
+     * @return whether {@link #wait} and {@link #wake} can be called
+     */
     public static boolean isAvailable() {
         return available;
     }
 
-    /** Why futexes are unavailable, or {@code "futex available"}. */
+    /**
+     * Why futexes are unavailable, or {@code "futex available"}.
+     *
+     * @return a one-line reason, for diagnostics
+     */
     public static String describe() {
         return available ? "futex available (syscall " + SYS_FUTEX + ")"
                 : "futex unavailable: " + (UNAVAILABLE_REASON != null ? UNAVAILABLE_REASON : "the kernel refused the call");
@@ -208,6 +216,7 @@ public final class Futex {
      *
      * <p>Not interruptible by {@link Thread#interrupt()}: keep timeouts short and re-check.
      *
+     * @param expected the value to sleep on; a word holding another value returns {@link #VALUE_CHANGED} at once
      * @param word         a 4-byte, 4-aligned native segment (shared memory for cross-process use)
      * @param timeoutNanos at most this long; 0 or less returns {@link #TIMED_OUT} at once
      * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
@@ -250,7 +259,11 @@ public final class Futex {
         };
     }
 
-    /** True when {@link #waitv} can be used: futexes work and the kernel has not refused futex_waitv. */
+    /**
+     * True when {@link #waitv} can be used: futexes work and the kernel has not refused futex_waitv.
+     *
+     * @return whether {@link #waitv} can be called
+     */
     public static boolean isWaitvAvailable() {
         return available && waitvAvailable;
     }
@@ -264,6 +277,10 @@ public final class Futex {
      * during the sleep is simply never woken through (the sleep ends at its timeout); one already
      * gone when the call starts makes it return {@link #VALUE_CHANGED} so that the caller re-checks.
      *
+     * @param words 4-byte, 4-aligned native segments, as for {@link #wait}
+     * @param expected the value to sleep on for each word, by index
+     * @param count how many entries of {@code words} and {@code expected} to use: 1 .. {@value #WAITV_MAX}
+     * @param timeoutNanos at most this long; 0 or less returns {@link #TIMED_OUT} at once
      * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
      * @throws UnsupportedOperationException when {@link #isWaitvAvailable()} is false (now or after
      *                                       the kernel refused the call: ENOSYS, EPERM)
@@ -328,8 +345,11 @@ public final class Futex {
      * Wakes up to {@code count} threads (of any process) sleeping in {@link #wait} on {@code word}
      * ({@code FUTEX_WAKE}). Change the word before waking, or a sleeper about to wait may miss it.
      *
+     * @param word a 4-byte, 4-aligned native segment, the one the sleepers wait on
+     * @param count the most threads to wake; positive
      * @return how many were woken, or -1 when the kernel refused (the word's page is gone)
      * @throws UnsupportedOperationException when {@link #isAvailable()} is false
+     * @throws IllegalArgumentException for a count that is not positive, or a bad word
      */
     public static int wake(MemorySegment word, int count) {
         checkWord(word);

@@ -55,12 +55,27 @@ public final class SharedMessageRing implements AutoCloseable {
         this.ring = shared.ring;
     }
 
-    /** {@link #create(Path, int, RingOptions, Set, boolean)} with the defaults (BLOCK, BLOCK), mode {@code 0600}. */
+    /**
+     * {@link #create(Path, int, RingOptions, Set, boolean)} with the defaults (BLOCK, BLOCK), mode {@code 0600}.
+     *
+     * @param file the ring file's path
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @return the new message ring, mapped, with no ends open
+     * @throws IOException as {@link #create(Path, int, RingOptions, Set, boolean)}
+     */
     public static SharedMessageRing create(Path file, int capacity) throws IOException {
         return create(file, capacity, RingOptions.defaults());
     }
 
-    /** {@link #create(Path, int, RingOptions, Set, boolean)} with mode {@code 0600}, replacing only a ring file. */
+    /**
+     * {@link #create(Path, int, RingOptions, Set, boolean)} with mode {@code 0600}, replacing only a ring file.
+     *
+     * @param file the ring file's path
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @return the new message ring, mapped, with no ends open
+     * @throws IOException as {@link #create(Path, int, RingOptions, Set, boolean)}
+     */
     public static SharedMessageRing create(Path file, int capacity, RingOptions options) throws IOException {
         return create(file, capacity, options, SharedRing.DEFAULT_MODE, false);
     }
@@ -71,6 +86,12 @@ public final class SharedMessageRing implements AutoCloseable {
      * temporary name and renamed over {@code file}; mode applied exactly; links, non-regular files
      * and, without {@code force}, non-ring files refused).
      *
+     * @param file the ring file's path
+     * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param mode the file's permissions; must include owner read and write, no execute bits
+     * @param force replace an existing regular file even when it is not a ring
+     * @return the new message ring, mapped, with no ends open
      * @throws IllegalArgumentException   when capacity is not a power of two in 4096 .. 2^30, or
      *                                    mode is not a valid ring-file mode
      * @throws FileAlreadyExistsException when a file that is not a ring is there and force is false
@@ -86,6 +107,8 @@ public final class SharedMessageRing implements AutoCloseable {
      * Maps an existing message-ring file and validates it as {@link SharedRing#open} does, and that
      * its positions sit on record boundaries. Nothing in the file is changed.
      *
+     * @param file the ring file's path
+     * @return the message ring the file holds, mapped
      * @throws NoSuchFileException when there is no file
      * @throws RingFormatException naming the field that is wrong; for a byte ring, naming both kinds
      */
@@ -96,6 +119,7 @@ public final class SharedMessageRing implements AutoCloseable {
     /**
      * Claims the producer end for this process.
      *
+     * @return the producer end
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
      */
     public MessageSink sink() {
@@ -105,6 +129,7 @@ public final class SharedMessageRing implements AutoCloseable {
     /**
      * Claims the consumer end for this process.
      *
+     * @return the consumer end
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
      */
     public MessageSource source() {
@@ -115,6 +140,7 @@ public final class SharedMessageRing implements AutoCloseable {
      * A snapshot of the counters in the file's header (bytes are framed ring bytes, operations are
      * messages), the same one every process sees.
      *
+     * @return the current counters
      * @throws UncheckedIOException when the file was truncated under the mapping
      */
     public RingStats stats() {
@@ -125,43 +151,73 @@ public final class SharedMessageRing implements AutoCloseable {
      * Registers this ring's stats as the MXBean {@code org.ringipc:type=Ring,name=<name>}, kind
      * {@code SharedMessageRing}. Opt-in; {@link #close()} unregisters it.
      *
+     * @param name the {@code name} key of the object name
+     * @return the object name the MXBean is registered under
      * @throws IllegalStateException when that name is taken, or this ring is registered or closed
      */
     public javax.management.ObjectName registerMXBean(String name) {
         return shared.registerMXBean("SharedMessageRing", name, ring::stats);
     }
 
-    /** Who holds the producer end, read from the header and the end's lock. */
+    /**
+     * Who holds the producer end, read from the header and the end's lock.
+     *
+     * @return the producer end's state, holder pid and liveness
+     */
     public EndStatus producerEnd() {
         return shared.end(stats().producerPid(), "producerState", Doorbell.Side.PRODUCER);
     }
 
-    /** Who holds the consumer end, read from the header and the end's lock. */
+    /**
+     * Who holds the consumer end, read from the header and the end's lock.
+     *
+     * @return the consumer end's state, holder pid and liveness
+     */
     public EndStatus consumerEnd() {
         return shared.end(stats().consumerPid(), "consumerState", Doorbell.Side.CONSUMER);
     }
 
-    /** Data bytes the ring holds, framing included. */
+    /**
+     * Data bytes the ring holds, framing included.
+     *
+     * @return the capacity in bytes
+     */
     public int capacity() {
         return ring.capacity();
     }
 
-    /** The largest message in bytes: {@code capacity / 2 - 8}. */
+    /**
+     * The largest message in bytes: {@code capacity / 2 - 8}.
+     *
+     * @return the largest payload length, in bytes
+     */
     public int maxMessageLength() {
         return ring.maxMessageLength();
     }
 
-    /** The options recorded in the file's header by its creator. */
+    /**
+     * The options recorded in the file's header by its creator.
+     *
+     * @return the wait strategy and overflow policy
+     */
     public RingOptions options() {
         return ring.options();
     }
 
-    /** The ring file (absolute). */
+    /**
+     * The ring file (absolute).
+     *
+     * @return the absolute path of the file
+     */
     public Path path() {
         return shared.file.path();
     }
 
-    /** How BLOCK ends sleep here: {@code "futex"}, or {@code "polling (...)"} with the reason. */
+    /**
+     * How BLOCK ends sleep here: {@code "futex"}, or {@code "polling (...)"} with the reason.
+     *
+     * @return a short description of the waiting, for diagnostics
+     */
     public String doorbellDescription() {
         return shared.doorbell.toString();
     }

@@ -86,17 +86,39 @@ public final class SharedRing implements AutoCloseable {
     /**
      * {@link #create(Path, int, RingOptions, Set, boolean)} with {@link RingOptions#defaults()}
      * (BLOCK, BLOCK), mode {@code 0600}, replacing only a ring file.
+     *
+     * @param file the ring file's path
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @return the new ring, mapped, with no ends open
+     * @throws IOException as {@link #create(Path, int, RingOptions, Set, boolean)}
      */
     public static SharedRing create(Path file, int capacity) throws IOException {
         return create(file, capacity, RingOptions.defaults());
     }
 
-    /** {@link #create(Path, int, RingOptions, Set, boolean)} with mode {@code 0600}, replacing only a ring file. */
+    /**
+     * {@link #create(Path, int, RingOptions, Set, boolean)} with mode {@code 0600}, replacing only a ring file.
+     *
+     * @param file the ring file's path
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @return the new ring, mapped, with no ends open
+     * @throws IOException as {@link #create(Path, int, RingOptions, Set, boolean)}
+     */
     public static SharedRing create(Path file, int capacity, RingOptions options) throws IOException {
         return create(file, capacity, options, DEFAULT_MODE, false);
     }
 
-    /** {@link #create(Path, int, RingOptions, Set, boolean)} replacing only a ring file. */
+    /**
+     * {@link #create(Path, int, RingOptions, Set, boolean)} replacing only a ring file.
+     *
+     * @param file the ring file's path
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param mode the file's permissions; must include owner read and write, no execute bits
+     * @return the new ring, mapped, with no ends open
+     * @throws IOException as {@link #create(Path, int, RingOptions, Set, boolean)}
+     */
     public static SharedRing create(Path file, int capacity, RingOptions options, Set<PosixFilePermission> mode)
             throws IOException {
         return create(file, capacity, options, mode, false);
@@ -119,8 +141,12 @@ public final class SharedRing implements AutoCloseable {
      * file (a directory, a fifo), and, unless {@code force} is true, a regular file that does not
      * start with the ring magic.
      *
+     * @param file the ring file's path
+     * @param capacity data bytes: a power of two in 4096 .. 2^30
+     * @param options the wait strategy and overflow policy, recorded in the header
      * @param mode  the file's permissions; must include owner read and write, no execute bits
      * @param force replace an existing regular file even when it is not a ring
+     * @return the new ring, mapped, with no ends open
      * @throws IllegalArgumentException   when capacity is not a power of two in 4096 .. 2^30, or
      *                                    mode is not a valid ring-file mode
      * @throws FileAlreadyExistsException when a file that is not a ring is there and force is false
@@ -140,6 +166,8 @@ public final class SharedRing implements AutoCloseable {
      * <p>Symbolic links are followed (opening writes only into an existing ring), but the path must
      * end at a regular file: a directory, fifo or device is refused before it is opened.
      *
+     * @param file the ring file's path
+     * @return the ring the file holds, mapped
      * @throws NoSuchFileException  when there is no file (or the link at the path dangles)
      * @throws RingFormatException  when the file holds a message ring (naming both kinds: open it with
      *                              {@link SharedMessageRing#open}); when the path is not a regular file; naming the field when the file is empty, short, truncated, not a
@@ -177,6 +205,7 @@ public final class SharedRing implements AutoCloseable {
     /**
      * Claims the producer end for this process.
      *
+     * @return the producer end
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
      */
     public RingSink sink() {
@@ -187,6 +216,7 @@ public final class SharedRing implements AutoCloseable {
     /**
      * Claims the consumer end for this process.
      *
+     * @return the consumer end
      * @throws IllegalStateException naming the pid when a live process (this one included) holds it
      */
     public RingSource source() {
@@ -197,6 +227,7 @@ public final class SharedRing implements AutoCloseable {
     /**
      * A snapshot of the counters in the file's header, the same one every process sees.
      *
+     * @return the current counters
      * @throws UncheckedIOException when the file was truncated under the mapping
      */
     public RingStats stats() {
@@ -208,6 +239,8 @@ public final class SharedRing implements AutoCloseable {
      * process's counters) as the MXBean {@code org.ringipc:type=Ring,name=<name>}, kind
      * {@code SharedRing}. Opt-in; {@link #close()} unregisters it.
      *
+     * @param name the {@code name} key of the object name
+     * @return the object name the MXBean is registered under
      * @throws IllegalStateException when that name is taken, this ring is already registered, or
      *                               it is closed
      */
@@ -215,12 +248,20 @@ public final class SharedRing implements AutoCloseable {
         return shared.registerMXBean("SharedRing", name, ring::stats);
     }
 
-    /** Who holds the producer end, read from the header. */
+    /**
+     * Who holds the producer end, read from the header.
+     *
+     * @return the producer end's state, holder pid and liveness
+     */
     public EndStatus producerEnd() {
         return end(stats().producerPid(), "producerState", Doorbell.Side.PRODUCER);
     }
 
-    /** Who holds the consumer end, read from the header and the end's lock. */
+    /**
+     * Who holds the consumer end, read from the header and the end's lock.
+     *
+     * @return the consumer end's state, holder pid and liveness
+     */
     public EndStatus consumerEnd() {
         return end(stats().consumerPid(), "consumerState", Doorbell.Side.CONSUMER);
     }
@@ -229,22 +270,38 @@ public final class SharedRing implements AutoCloseable {
         return shared.end(pid, stateField, side);
     }
 
-    /** Data bytes the ring holds. */
+    /**
+     * Data bytes the ring holds.
+     *
+     * @return the capacity in bytes
+     */
     public int capacity() {
         return ring.capacity();
     }
 
-    /** The options recorded in the file's header by its creator. */
+    /**
+     * The options recorded in the file's header by its creator.
+     *
+     * @return the wait strategy and overflow policy
+     */
     public RingOptions options() {
         return ring.options();
     }
 
-    /** The ring file (absolute). */
+    /**
+     * The ring file (absolute).
+     *
+     * @return the absolute path of the file
+     */
     public Path path() {
         return file.path();
     }
 
-    /** How BLOCK ends sleep here: {@code "futex"}, or {@code "polling (...)"} with the reason. */
+    /**
+     * How BLOCK ends sleep here: {@code "futex"}, or {@code "polling (...)"} with the reason.
+     *
+     * @return a short description of the waiting, for diagnostics
+     */
     public String doorbellDescription() {
         return shared.doorbell.toString();
     }
