@@ -36,6 +36,10 @@ public final class RingEvents {
         @Label("Capacity")
         @DataAmount
         public long capacity;
+
+        /** An empty event: set its fields, then {@code commit()} it (JFR drops it unless enabled). */
+        public Wait() {
+        }
     }
 
     /** A write discarded whole because it did not fit (DROP policy or a refused offer). */
@@ -54,6 +58,10 @@ public final class RingEvents {
         @Label("Capacity")
         @DataAmount
         public long capacity;
+
+        /** An empty event: set its fields, then {@code commit()} it (JFR drops it unless enabled). */
+        public Drop() {
+        }
 
         /** Emits one drop of {@code bytes} from a ring of {@code capacity}, when the event is enabled. */
         static void emit(long bytes, long capacity) {
@@ -79,6 +87,10 @@ public final class RingEvents {
         /** Its pid. */
         @Label("Pid")
         public long pid;
+
+        /** An empty event: set its fields, then {@code commit()} it (JFR drops it unless enabled). */
+        public PeerDeath() {
+        }
     }
 
     /** This process took over an end whose holder had died. */
@@ -94,5 +106,9 @@ public final class RingEvents {
         /** The dead holder's pid. */
         @Label("Previous pid")
         public long previousPid;
+
+        /** An empty event: set its fields, then {@code commit()} it (JFR drops it unless enabled). */
+        public Takeover() {
+        }
     }
 }
