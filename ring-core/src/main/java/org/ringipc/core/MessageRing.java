@@ -176,7 +176,8 @@ public final class MessageRing implements AutoCloseable {
      *
      * @param memory a header and data laid by {@link #format}
      * @return the message ring {@code memory} holds
-     * @throws RingFormatException naming the field when the header is not a message ring this build reads
+     * @throws RingFormatException naming the field when the header is not a message ring this build
+     *     reads
      */
     public static MessageRing attach(MemorySegment memory) throws RingFormatException {
         return new MessageRing(RingMemory.attach(memory, true, null, null));

@@ -37,7 +37,8 @@ public interface MessageSink extends Channel {
      * @return false when it does not fit now
      * @throws IllegalArgumentException when {@code msg} is longer than {@link #maxMessageLength()}
      * @throws IllegalStateException    while a {@link #claim} is pending
-     * @throws IOException "broken pipe" when the source is closed or its process died, or ClosedChannelException when this sink is closed
+     * @throws IOException "broken pipe" when the source is closed or its process died, or
+     *     ClosedChannelException when this sink is closed
      */
     boolean offer(MemorySegment msg) throws IOException;
 

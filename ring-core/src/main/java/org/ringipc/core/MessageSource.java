@@ -34,7 +34,8 @@ public interface MessageSource extends Channel {
      * @param limit the most messages to hand over in this call; positive
      * @return the messages handled, 0 when the ring is empty, -1 at EOF
      * @throws IllegalArgumentException when {@code limit} is not positive
-     * @throws IOException when this source is closed or interrupted, or the ring is found corrupt ({@link RingCorruptedException})
+     * @throws IOException when this source is closed or interrupted, the ring is found corrupt
+     *     ({@link RingCorruptedException}), or a shared ring's file was truncated
      */
     int poll(MessageHandler handler, int limit) throws IOException;
 

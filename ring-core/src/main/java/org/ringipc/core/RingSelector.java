@@ -188,7 +188,8 @@ public final class RingSelector implements AutoCloseable {
      * interrupted (the interrupt stays set, as with {@link java.nio.channels.Selector}).
      *
      * @return the number of keys added to the selected set (0 after a wakeup or interrupt)
-     * @throws IOException declared as by {@link java.nio.channels.Selector#select()}; a broken ring is reported as a ready key instead, whose next read or write throws
+     * @throws IOException declared as by {@link java.nio.channels.Selector#select()}; a broken ring
+     *     is reported as a ready key instead, whose next read or write throws
      */
     public int select() throws IOException {
         return select(-1);

@@ -36,7 +36,8 @@ public interface RingSource extends ReadableByteChannel, ScatteringByteChannel {
      *
      * @param dst where the bytes go, from offset 0
      * @return the bytes read, -1 at EOF
-     * @throws IOException when this source is closed or interrupted, or the ring is found corrupt ({@link RingCorruptedException})
+     * @throws IOException when this source is closed or interrupted, the ring is found corrupt
+     *     ({@link RingCorruptedException}), or a shared ring's file was truncated
      */
     long read(MemorySegment dst) throws IOException;
 

@@ -216,7 +216,8 @@ public final class Futex {
      *
      * <p>Not interruptible by {@link Thread#interrupt()}: keep timeouts short and re-check.
      *
-     * @param expected the value to sleep on; a word holding another value returns {@link #VALUE_CHANGED} at once
+     * @param expected the value to sleep on; a word holding another value returns
+     *     {@link #VALUE_CHANGED} at once
      * @param word         a 4-byte, 4-aligned native segment (shared memory for cross-process use)
      * @param timeoutNanos at most this long; 0 or less returns {@link #TIMED_OUT} at once
      * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
@@ -279,7 +280,8 @@ public final class Futex {
      *
      * @param words 4-byte, 4-aligned native segments, as for {@link #wait}
      * @param expected the value to sleep on for each word, by index
-     * @param count how many entries of {@code words} and {@code expected} to use: 1 .. {@value #WAITV_MAX}
+     * @param count how many entries of {@code words} and {@code expected} to use: 1 ..
+     *     {@value #WAITV_MAX}
      * @param timeoutNanos at most this long; 0 or less returns {@link #TIMED_OUT} at once
      * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
      * @throws UnsupportedOperationException when {@link #isWaitvAvailable()} is false (now or after
