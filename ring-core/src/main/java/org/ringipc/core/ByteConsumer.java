@@ -198,9 +198,13 @@ final class ByteConsumer extends RingEnd implements RingSource {
         if (header.stateAcquire(HeaderSide.PRODUCER) == RingLayout.STATE_CLOSED) {
             return available() == 0;
         }
-        // a non-blocking reader learns of a dead producer, and of a takeover after one (peerDied
-        // back to false), at most every poll period
-        pollPeerPeriodically();
+        if (peerDied) {
+            // before saying EOF again, ask again: a producer may have taken the end over since
+            refreshPeer();
+        } else {
+            // a non-blocking reader learns of a dead producer at most every poll period
+            pollPeerPeriodically();
+        }
         return peerDied && available() == 0;
     }
 

@@ -234,9 +234,12 @@ final class RecordConsumer extends RingEnd implements MessageSource {
         if (header.stateAcquire(HeaderSide.PRODUCER) == RingLayout.STATE_CLOSED) {
             return !published();
         }
-        // a reader that never waits learns of a dead producer, of a takeover after one (peerDied
-        // back to false), and of a scribbled head, at most every poll period
-        if (pollPeerPeriodically() && !headHonest()) {
+        if (peerDied) {
+            // before saying EOF again, ask again: a producer may have taken the end over since
+            refreshPeer();
+        } else if (pollPeerPeriodically() && !headHonest()) {
+            // a reader that never waits learns of a dead producer (and of a scribbled head) at
+            // most every poll period
             memory.checkNotCorrupted();
         }
         return peerDied && !published();
