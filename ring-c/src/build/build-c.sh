@@ -3,6 +3,9 @@
 # programs under -fsanitize=address,undefined (target/asan/) and a two-thread C-to-C test under
 # -fsanitize=thread (target/tsan/). Run by Maven (compile phase) from the ring-c directory.
 set -eu
+# Silent on success (so `mvn -q install -DskipTests` prints nothing); RING_C_VERBOSE=1 says what it did.
+# Errors always go to stderr.
+say() { if [ "${RING_C_VERBOSE:-0}" = 1 ]; then echo "$@"; fi; }
 CC_CMD="${CC:-}"
 if [ -z "$CC_CMD" ]; then
     for candidate in cc gcc clang; do
@@ -25,12 +28,12 @@ for out in $outputs; do
     done
 done
 if [ -z "$stale" ]; then
-    echo "ring-c: the C programs are up to date"
+    say "ring-c: the C programs are up to date"
     exit 0
 fi
 FLAGS="-std=c11 -O2 -Wall -Wextra -Werror -Iinclude"
 mkdir -p target/asan target/tsan
-echo "ring-c: building with $CC_CMD ($($CC_CMD --version 2>/dev/null | head -n 1))"
+say "ring-c: building with $CC_CMD ($($CC_CMD --version 2>/dev/null | head -n 1))"
 for p in ringcat-write ringcat-read; do
     $CC_CMD $FLAGS -o "target/$p" "src/main/c/$p.c"
     $CC_CMD $FLAGS -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -42,4 +45,4 @@ $CC_CMD $FLAGS -o target/crash-writer src/test/c/crash_writer.c
 # ThreadSanitizer does not model stand-alone fences (gcc warns -Wtsan); the fences here only order the
 # Dekker wake-up handshake, and every data hand-over is an acquire/release pair TSan does see.
 $CC_CMD $FLAGS -Wno-tsan -g -fsanitize=thread -o target/tsan/threads-test src/test/c/threads_test.c -lpthread
-echo "ring-c: built target/ringcat-write, target/ringcat-read, target/cring-bench, target/layout-test, target/crash-writer, target/asan/*, target/tsan/threads-test"
+say "ring-c: built target/ringcat-write, target/ringcat-read, target/cring-bench, target/layout-test, target/crash-writer, target/asan/*, target/tsan/threads-test"

@@ -242,7 +242,7 @@ final class RecordLocks implements EndLocks, AutoCloseable {
             MemorySegment capture = arena.allocate(CAPTURE);
             L_TYPE.set(lock, 0L, type);
             L_WHENCE.set(lock, 0L, SEEK_SET);
-            L_START.set(lock, 0L, (long) (side == Doorbell.Side.PRODUCER
+            L_START.set(lock, 0L, (side == Doorbell.Side.PRODUCER
                     ? RingLayout.PRODUCER_BLOCK_OFFSET : RingLayout.CONSUMER_BLOCK_OFFSET));
             L_LEN.set(lock, 0L, 1L);
             L_PID.set(lock, 0L, 0); // OFD locks: must be 0
