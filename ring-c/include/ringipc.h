@@ -46,6 +46,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A system header included before this one, without _GNU_SOURCE, hides what the ring needs: say so
+ * here rather than in a page of implicit-declaration errors. */
+#if !defined(O_CLOEXEC) || !defined(O_NOFOLLOW) || !defined(CLOCK_MONOTONIC)
+#error "ringipc.h: include it before any system header (it defines _GNU_SOURCE), or compile with -D_GNU_SOURCE"
+#endif
+
 #if !defined(F_OFD_SETLK)
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
