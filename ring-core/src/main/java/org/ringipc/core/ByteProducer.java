@@ -206,15 +206,15 @@ final class ByteProducer extends ProducerEnd implements RingSink {
         enter();
         try {
             checkIdle();
+            data.checkContiguous(head, minBytes);
             int index = data.index(head);
             int toEnd = data.toEnd(head);
-            int need = Math.min(minBytes, toEnd);
             long free;
-            while ((free = free(need)) < need) {
+            while ((free = free(minBytes)) < minBytes) {
                 if (!wait) {
                     return data.segment().asSlice(index, 0);
                 }
-                awaitRoom(need);
+                awaitRoom(minBytes);
             }
             claimed = (int) Math.min(free, toEnd);
             return data.segment().asSlice(index, claimed);
