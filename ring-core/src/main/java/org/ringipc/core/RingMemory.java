@@ -55,7 +55,7 @@ final class RingMemory {
         // handles over the same memory in one process share one parking doorbell, or a sleeper
         // parked through one handle would not be unparked by a write through the other
         this.doorbell = doorbell != null ? doorbell : ParkingDoorbell.forMemory(memory.address());
-        this.locks = locks != null ? locks : new OwnerWordLocks(header);
+        this.locks = OwnerRecordingLocks.over(locks, header);
     }
 
     /** Fresh off-heap memory that the ring owns, formatted with {@code flags}. */
@@ -209,10 +209,6 @@ final class RingMemory {
             throw new IllegalStateException(side.label + " end is already held by " + who);
         }
         try {
-            if (!(locks instanceof OwnerWordLocks)) {
-                // informational (ring stat); with owner-word locks the claim's CAS stored it
-                header.setOwnerVolatile(side, ProcessIdentity.TOKEN);
-            }
             int previous = header.stateAcquire(side);
             // the end's positions are checked before anything follows them: a scribbled head or tail
             // marks the ring broken, and every operation then says so
@@ -248,22 +244,9 @@ final class RingMemory {
             end.waiter.wakePeer();  // a peer asleep on a dead or closed end re-checks
             return end;
         } catch (RuntimeException | Error e) {
-            clearOwnerAndUnlock(side);
+            locks.unlock(side.side);
             throw e;
         }
-    }
-
-    /**
-     * Clears the owner word and gives back the end's lock. When the owner word is the lock
-     * ({@link OwnerWordLocks}), the unlock's compare-and-set is its only store: a separate store of 0
-     * first would let another handle of this process (same owner word) claim the end in between and
-     * then lose it to our CAS.
-     */
-    private void clearOwnerAndUnlock(HeaderSide side) {
-        if (!(locks instanceof OwnerWordLocks)) {
-            header.setOwnerVolatile(side, 0);
-        }
-        locks.unlock(side.side);
     }
 
     /**
@@ -303,7 +286,7 @@ final class RingMemory {
         // release: everything this end published (its final position) is visible to a peer that
         // reads CLOSED with acquire
         header.setStateRelease(side, RingLayout.STATE_CLOSED);
-        clearOwnerAndUnlock(side);
+        locks.unlock(side.side);
         if (producer == end) {
             producer = null;
         }
