@@ -230,12 +230,17 @@ final class RingMemory {
             if (positions == null) {
                 factory.prepare(this);
             }
-            if (side == HeaderSide.PRODUCER && previous != RingLayout.STATE_OPEN) {
-                header.addStreamOpaque();
-            }
             E end = factory.open(this);
             // release: the owner word and any repair are visible before anyone sees the end open
             header.setStateRelease(side, RingLayout.STATE_OPEN);
+            if (side == HeaderSide.PRODUCER && previous != RingLayout.STATE_OPEN) {
+                // counted after OPEN, never before: a producer that died between a count and its
+                // OPEN would leave the last stream's CLOSED with a new count, and a reader opening
+                // meanwhile would take that for a whole stream that came and went and put the old
+                // EOF back (forgetEndedStream). The release of this end's CLOSED orders the count
+                // before it for a reader whose CAS reads that CLOSED
+                header.addStreamOpaque();
+            }
             if (side == HeaderSide.PRODUCER) {
                 producer = end;
             } else {
@@ -265,14 +270,24 @@ final class RingMemory {
         }
         // acquire (streams, state, head): a CLOSED seen here comes with the writer's final head
         long stream = header.streamsAcquire();
-        if (header.stateAcquire(peer) != RingLayout.STATE_CLOSED || header.headAcquire() != header.tailPlain()) {
-            return;
+        if (header.stateAcquire(peer) == RingLayout.STATE_CLOSED && header.headAcquire() == header.tailPlain()) {
+            forgetEndedStream(stream);
         }
+    }
+
+    /**
+     * The consumer's half of {@link #startStream} after its check saw the producer CLOSED with
+     * nothing left to read while {@code streams} was {@code streamSeen}: forgets that EOF, unless a
+     * whole stream came and went since. Package-private so that a test can run it at any point of a
+     * producer's open.
+     */
+    void forgetEndedStream(long streamSeen) {
+        HeaderSide peer = HeaderSide.PRODUCER;
         if (header.casState(peer, RingLayout.STATE_CLOSED, RingLayout.STATE_NONE)
-                && header.streamsAcquire() != stream) {
+                && header.streamsAcquire() != streamSeen) {
             // a whole stream opened and closed between the check and the CAS (its writer counted
-            // it before storing OPEN with release, and the CAS read its CLOSED): that stream has
-            // bytes for us, so put its EOF back
+            // it after its OPEN and before its release of CLOSED, and the CAS read that CLOSED):
+            // that stream has bytes for us, so put its EOF back
             header.casState(peer, RingLayout.STATE_NONE, RingLayout.STATE_CLOSED);
         }
     }
