@@ -744,8 +744,8 @@ static inline void ringipc__start_stream(ringipc_ring *r, int side) {
     if (atomic_compare_exchange_strong(peer_state, &expected, RINGIPC_STATE_NONE)
         && atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_STREAMS), memory_order_acquire) != stream) {
         /* a whole stream opened and closed between the check and the CAS (its writer counted it
-           before its release of OPEN, and the CAS read its CLOSED): it has bytes for us, so put its
-           EOF back */
+           after its OPEN and before its release of CLOSED, and the CAS read that CLOSED): it has
+           bytes for us, so put its EOF back */
         expected = RINGIPC_STATE_NONE;
         atomic_compare_exchange_strong(peer_state, &expected, RINGIPC_STATE_CLOSED);
     }
@@ -806,7 +806,6 @@ static inline int ringipc__open_end(ringipc_ring *r, ringipc_end *e, int side) {
     }
     if (r->messages && side == RINGIPC_PRODUCER) ringipc__prepare_message_producer(r);
     if (side == RINGIPC_PRODUCER) {
-        if (previous != RINGIPC_STATE_OPEN) ringipc__add_opaque(r, RINGIPC_OFF_STREAMS, 1);
         int64_t head = atomic_load_explicit(ringipc__l(r, RINGIPC_OFF_HEAD), memory_order_relaxed);
         e->pos = head;
         /* acquire: the consumer's copies out of the bytes below tail are done */
@@ -818,6 +817,11 @@ static inline int ringipc__open_end(ringipc_ring *r, ringipc_end *e, int side) {
     }
     /* release: the owner word and any repair are visible before anyone sees the end open */
     atomic_store_explicit(ringipc__i(r, ringipc__state_off(side)), RINGIPC_STATE_OPEN, memory_order_release);
+    /* counted after OPEN, never before (FORMAT.md 3.5): a producer that dies between the two leaves
+       the state it found (CLOSED) with a new count, and a reader opening meanwhile would take that
+       for a whole stream that came and went, and put the old EOF back; the count is ordered before
+       this end's CLOSED by that store's release */
+    if (side == RINGIPC_PRODUCER && previous != RINGIPC_STATE_OPEN) ringipc__add_opaque(r, RINGIPC_OFF_STREAMS, 1);
     e->open = 1;
     ringipc__wake_peer(e); /* a peer asleep on a dead or closed end re-checks */
     return 0;

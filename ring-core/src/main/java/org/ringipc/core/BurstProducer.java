@@ -54,6 +54,11 @@ public final class BurstProducer implements AutoCloseable {
     private volatile long sent;
     private volatile long dropped;
     private volatile IOException failure;
+    /**
+     * Why {@link #close()} closed the sink under the end-of-stream marker's wait, or null: the
+     * marker's write then fails on a sink closed by us, and the failure says this instead.
+     */
+    private volatile String abandoned;
     private boolean closed;
     /** The periodic bursts; cancelled by {@link #close()} before the end-of-stream marker is queued. */
     private ScheduledFuture<?> bursts;
@@ -126,7 +131,9 @@ public final class BurstProducer implements AutoCloseable {
             }
         } catch (IOException e) {
             if (failure == null) {
-                failure = e;
+                // volatile: close() stored why before it closed the sink under us
+                String why = abandoned;
+                failure = why == null ? e : new IOException("end-of-stream marker not written: " + why, e);
             }
         }
     }
@@ -168,7 +175,9 @@ public final class BurstProducer implements AutoCloseable {
     }
 
     /**
-     * The error that stopped the engine early (e.g. "broken pipe"), or null while it runs or after a clean stop.
+     * The error that stopped the engine early (e.g. "broken pipe"), or null while it runs or after a
+     * clean stop. A {@link #close()} that gave up on the end-of-stream marker (no room for
+     * {@link #CLOSE_TIMEOUT}, or interrupted) leaves an error that says so.
      *
      * @return the error, or null
      */
@@ -198,12 +207,15 @@ public final class BurstProducer implements AutoCloseable {
         boolean interrupted = false;
         try {
             if (!engine.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+                abandoned = "no room for it in the ring within " + CLOSE_TIMEOUT.toMillis()
+                        + " ms (the consumer did not read); bursts dropped after the last one read go uncounted";
                 closeSinkQuietly();  // an asynchronous close ends the marker's wait for room
                 engine.shutdownNow();
                 engine.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             interrupted = true;
+            abandoned = "close() was interrupted while the marker waited for room";
             closeSinkQuietly();
             engine.shutdownNow();
         }

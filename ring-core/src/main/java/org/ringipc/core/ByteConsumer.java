@@ -25,112 +25,47 @@ final class ByteConsumer extends RingEnd implements RingSource {
         this.cachedHead = header.headAcquire();
     }
 
+    /** Copies (or hands out) {@code n} readable bytes at {@code at} to {@code dst}; n is at most its room. */
+    @FunctionalInterface
+    private interface Take<D> {
+        void take(DataRegion data, long at, D dst, int n);
+    }
+
+    private static final Take<ByteBuffer> TO_BUFFER = DataRegion::copyOut;
+    private static final Take<MemorySegment> TO_SEGMENT = (data, at, dst, n) -> data.copyOut(at, dst, 0, n);
+    private static final Take<SegmentHandler> HAND_OUT = (data, at, handler, n) -> data.handOut(at, n, handler);
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return read(dst, false, 0);
+        return (int) read(dst, dst.remaining(), true, false, 0, TO_BUFFER);
     }
 
     @Override
     public int read(ByteBuffer dst, long timeout, TimeUnit unit) throws IOException {
-        return read(dst, true, System.nanoTime() + unit.toNanos(timeout));
-    }
-
-    private int read(ByteBuffer dst, boolean timed, long deadline) throws IOException {
-        enter();
-        try {
-            memory.checkNotCorrupted();
-            if (!dst.hasRemaining()) {
-                return 0;
-            }
-            long available = available();
-            if (available == 0) {
-                available = awaitData(timed, deadline);
-                if (available <= 0) {
-                    return (int) available;
-                }
-            }
-            int n = (int) Math.min(available, dst.remaining());
-            data.copyOut(tail, dst, n);
-            release(tail + n);
-            return n;
-        } finally {
-            exit();
-        }
+        return (int) read(dst, dst.remaining(), true, true, System.nanoTime() + unit.toNanos(timeout), TO_BUFFER);
     }
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        long room = Buffers.remaining(dsts, offset, length);
-        enter();
-        try {
-            memory.checkNotCorrupted();
-            if (room == 0) {
-                return 0;
+        // one release for the whole scatter: the producer gets the room back at once
+        return read(dsts, Buffers.remaining(dsts, offset, length), true, false, 0, (data, at, buffers, n) -> {
+            for (int i = offset; n > 0; i++) {
+                int part = Math.min(n, buffers[i].remaining());
+                data.copyOut(at, buffers[i], part);
+                at += part;
+                n -= part;
             }
-            long available = available();
-            if (available == 0) {
-                available = awaitData(false, 0);
-                if (available <= 0) {
-                    return available;
-                }
-            }
-            long at = tail;
-            for (int i = offset; i < offset + length && at - tail < available; i++) {
-                int n = (int) Math.min(available - (at - tail), dsts[i].remaining());
-                data.copyOut(at, dsts[i], n);
-                at += n;
-            }
-            long n = at - tail;
-            release(at);  // one release for the whole scatter: the producer gets the room back at once
-            return n;
-        } finally {
-            exit();
-        }
+        });
     }
 
     @Override
     public long read(MemorySegment dst) throws IOException {
-        enter();
-        try {
-            memory.checkNotCorrupted();
-            if (dst.byteSize() == 0) {
-                return 0;
-            }
-            long available = available();
-            if (available == 0) {
-                available = awaitData(false, 0);
-                if (available <= 0) {
-                    return available;
-                }
-            }
-            int n = (int) Math.min(available, dst.byteSize());
-            data.copyOut(tail, dst, 0, n);
-            release(tail + n);
-            return n;
-        } finally {
-            exit();
-        }
+        return read(dst, dst.byteSize(), true, false, 0, TO_SEGMENT);
     }
 
     @Override
     public int tryRead(ByteBuffer dst) throws IOException {
-        enter();
-        try {
-            memory.checkNotCorrupted();
-            long available = available();
-            if (available == 0) {
-                return eof() ? -1 : 0;
-            }
-            if (!dst.hasRemaining()) {
-                return 0;
-            }
-            int n = (int) Math.min(available, dst.remaining());
-            data.copyOut(tail, dst, n);
-            release(tail + n);
-            return n;
-        } finally {
-            exit();
-        }
+        return (int) read(dst, dst.remaining(), false, false, 0, TO_BUFFER);
     }
 
     @Override
@@ -138,19 +73,41 @@ final class ByteConsumer extends RingEnd implements RingSource {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes=" + maxBytes + " is negative");
         }
+        return read(handler, maxBytes, false, false, 0, HAND_OUT);
+    }
+
+    /**
+     * The one frame of every read: enters the end, checks the ring, finds what is readable (waiting
+     * for it when {@code wait}), takes at most {@code room} bytes of it into {@code dst} and releases
+     * them. A waiting read with no room returns 0 at once; one that never waits says -1 at EOF even
+     * with no room.
+     *
+     * @return the bytes taken; -1 at EOF; 0 when there is no room, nothing now (never waiting) or the
+     *         deadline passed
+     */
+    private <D> long read(D dst, long room, boolean wait, boolean timed, long deadline, Take<D> take)
+            throws IOException {
         enter();
         try {
             memory.checkNotCorrupted();
-            long available = available();
-            if (available == 0) {
-                return eof() ? -1 : 0;
-            }
-            int n = (int) Math.min(available, maxBytes);
-            if (n == 0) {
+            if (wait && room == 0) {
                 return 0;
             }
-            data.handOut(tail, n, handler);
-            release(tail + n);
+            long available = available();
+            if (available == 0) {
+                if (!wait) {
+                    return eof() ? -1 : 0;
+                }
+                available = awaitData(timed, deadline);
+                if (available <= 0) {
+                    return available;
+                }
+            }
+            int n = (int) Math.min(available, room);
+            if (n > 0) {
+                take.take(data, tail, dst, n);
+                release(tail + n);
+            }
             return n;
         } finally {
             exit();

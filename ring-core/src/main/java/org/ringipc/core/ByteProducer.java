@@ -143,47 +143,43 @@ final class ByteProducer extends ProducerEnd implements RingSink {
 
     @Override
     public long tryWrite(MemorySegment src) throws IOException {
+        return writeNow(src, false, false);
+    }
+
+    @Override
+    public boolean offer(MemorySegment burst) throws IOException {
+        return writeNow(burst, true, true) >= 0;
+    }
+
+    @Override
+    public boolean tryWriteWhole(MemorySegment record) throws IOException {
+        return writeNow(record, true, false) >= 0;
+    }
+
+    /**
+     * Writes from {@code src} what fits now, never waiting: when {@code whole}, all of it or nothing
+     * (a refusal counted as a drop when {@code countDrop}), else as much as fits.
+     *
+     * @return the bytes written, or -1 when a whole write was refused
+     */
+    private long writeNow(MemorySegment src, boolean whole, boolean countDrop) throws IOException {
         enter();
         try {
             long len = src.byteSize();
             checkIdle();
-            int n = (int) Math.min(free(len), len);
+            long free = free(len);
+            if (whole && free < len) {
+                if (countDrop) {
+                    dropWhole(len);
+                }
+                return -1;
+            }
+            int n = (int) Math.min(free, len);
             if (n > 0) {
                 put(src, 0, n);
                 header.addWritesOpaque(1);
             }
             return n;
-        } finally {
-            exit();
-        }
-    }
-
-    @Override
-    public boolean offer(MemorySegment burst) throws IOException {
-        return whole(burst, true);
-    }
-
-    @Override
-    public boolean tryWriteWhole(MemorySegment record) throws IOException {
-        return whole(record, false);
-    }
-
-    private boolean whole(MemorySegment burst, boolean countDrop) throws IOException {
-        enter();
-        try {
-            long len = burst.byteSize();
-            checkIdle();
-            if (free(len) < len) {
-                if (countDrop) {
-                    dropWhole(len);
-                }
-                return false;
-            }
-            if (len > 0) {
-                put(burst, 0, (int) len);
-                header.addWritesOpaque(1);
-            }
-            return true;
         } finally {
             exit();
         }
@@ -206,15 +202,15 @@ final class ByteProducer extends ProducerEnd implements RingSink {
         enter();
         try {
             checkIdle();
+            data.checkContiguous(head, minBytes);
             int index = data.index(head);
             int toEnd = data.toEnd(head);
-            int need = Math.min(minBytes, toEnd);
             long free;
-            while ((free = free(need)) < need) {
+            while ((free = free(minBytes)) < minBytes) {
                 if (!wait) {
                     return data.segment().asSlice(index, 0);
                 }
-                awaitRoom(need);
+                awaitRoom(minBytes);
             }
             claimed = (int) Math.min(free, toEnd);
             return data.segment().asSlice(index, claimed);

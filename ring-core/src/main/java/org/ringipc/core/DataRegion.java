@@ -40,6 +40,23 @@ final class DataRegion {
         return capacity - index(position);
     }
 
+    /**
+     * Checks that a slice of {@code minBytes} contiguous bytes can start at {@code position}: the
+     * region is mapped once, so a slice ends at the wrap point.
+     *
+     * @throws IllegalStateException saying how far the wrap point is, when it is nearer than
+     *                               {@code minBytes} (no wait makes it further: only writing up to it does)
+     */
+    void checkContiguous(long position, int minBytes) {
+        int toEnd = toEnd(position);
+        if (toEnd < minBytes) {
+            throw new IllegalStateException("claim(minBytes=" + minBytes + ") cannot be contiguous: the head is "
+                    + toEnd + " bytes before the wrap point (index=" + index(position) + ", capacity=" + capacity
+                    + ") and this ring's data region is mapped once; write or claim and commit those " + toEnd
+                    + " bytes first (claim(1) returns them), then claim again");
+        }
+    }
+
     /** Copies {@code n} bytes of {@code src} from {@code srcOffset} into the region at {@code position}. */
     void copyIn(long position, MemorySegment src, long srcOffset, int n) {
         int index = index(position);

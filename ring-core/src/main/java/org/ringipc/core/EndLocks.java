@@ -11,6 +11,11 @@ package org.ringipc.core;
  * holder's pid and start time in the end's {@code owner} word, which can only tell liveness for
  * processes in this PID namespace.
  *
+ * <p>The end's {@code owner} word in the header names the holder for {@code ring stat} and for the
+ * "already held by" message. The ring keeps it through its locks alone: owner-word locks are the
+ * word; any other locks given to a ring are wrapped so that a successful {@link #tryLock} records
+ * this process there and {@link #unlock} clears it before the lock goes back.
+ *
  * <p>An instance belongs to one ring handle; the ring calls it under its own lock.
  */
 public interface EndLocks {

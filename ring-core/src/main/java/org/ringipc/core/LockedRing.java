@@ -65,7 +65,6 @@ public final class LockedRing implements AutoCloseable {
     private final MemorySegment data;
     private final DataRegion region;
     private final int capacity;
-    private final int mask;
     private final RingOptions options;
     private final boolean drop;
     private final ReentrantLock lock = new ReentrantLock();
@@ -96,7 +95,6 @@ public final class LockedRing implements AutoCloseable {
 
     private LockedRing(int capacity, RingOptions options) {
         this.capacity = capacity;
-        this.mask = capacity - 1;
         this.options = options;
         this.drop = options.overflowPolicy() == OverflowPolicy.DROP;
         this.arena = Arena.ofShared();
@@ -435,10 +433,10 @@ public final class LockedRing implements AutoCloseable {
             boolean holding = false;
             try {
                 checkWritable();
-                int index = (int) (head & mask);
-                int toEnd = capacity - index;
-                int need = Math.min(minBytes, toEnd);
-                while (free() < need) {
+                region.checkContiguous(head, minBytes);
+                int index = region.index(head);
+                int toEnd = region.toEnd(head);
+                while (free() < minBytes) {
                     if (!wait) {
                         return data.asSlice(index, 0);
                     }

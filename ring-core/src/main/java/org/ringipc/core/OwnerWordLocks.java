@@ -29,6 +29,10 @@ final class OwnerWordLocks implements EndLocks {
         }
     }
 
+    /**
+     * The compare-and-set is the word's only store: a separate store of 0 first would let another
+     * handle of this process (the same token) claim the end in between and then lose it to our CAS.
+     */
     @Override
     public void unlock(Doorbell.Side side) {
         header.casOwner(HeaderSide.of(side), ProcessIdentity.TOKEN, 0);

@@ -2,6 +2,9 @@ package org.ringipc.core;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -16,17 +19,38 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ParkingDoorbell implements Doorbell {
 
-    /** Doorbells by memory address, with the number of open handles using each. Guarded by itself. */
-    private static final Map<Long, ParkingDoorbell> SHARED = new HashMap<>();
+    /**
+     * Doorbells by memory address, with the number of open handles using each. Guarded by itself.
+     * Held weakly: a ring over borrowed memory that is dropped without {@link RingMemory#close} (its
+     * caller freed the memory) never calls {@link #release}, and its doorbell must not stay here for
+     * ever; while any handle lives, that handle holds its doorbell strongly.
+     */
+    private static final Map<Long, Entry> SHARED = new HashMap<>();
+    /** Entries whose doorbell no handle holds any more. */
+    private static final ReferenceQueue<ParkingDoorbell> UNUSED = new ReferenceQueue<>();
 
     private volatile Thread producerSleeper;
     private volatile Thread consumerSleeper;
     private int users;
 
+    /** A registry entry: the doorbell of one address, weakly. */
+    private static final class Entry extends WeakReference<ParkingDoorbell> {
+        final long address;
+
+        Entry(ParkingDoorbell bell, long address) {
+            super(bell, UNUSED);
+            this.address = address;
+        }
+    }
+
     /** The doorbell of the ring at {@code address}; pair with {@link #release}. */
     static ParkingDoorbell forMemory(long address) {
         synchronized (SHARED) {
-            ParkingDoorbell bell = SHARED.computeIfAbsent(address, a -> new ParkingDoorbell());
+            ParkingDoorbell bell = registered(address);
+            if (bell == null) {
+                bell = new ParkingDoorbell();
+                SHARED.put(address, new Entry(bell, address));
+            }
             bell.users++;
             return bell;
         }
@@ -35,10 +59,22 @@ final class ParkingDoorbell implements Doorbell {
     /** One handle over the ring at {@code address} is done with its doorbell. */
     static void release(long address) {
         synchronized (SHARED) {
-            ParkingDoorbell bell = SHARED.get(address);
+            ParkingDoorbell bell = registered(address);
             if (bell != null && --bell.users == 0) {
                 SHARED.remove(address);
             }
+        }
+    }
+
+    /** The live doorbell registered for {@code address}, or null; forgets entries no handle holds. */
+    static ParkingDoorbell registered(long address) {
+        synchronized (SHARED) {
+            for (Reference<? extends ParkingDoorbell> gone; (gone = UNUSED.poll()) != null; ) {
+                Entry entry = (Entry) gone;
+                SHARED.remove(entry.address, entry);  // unless a newer doorbell took the address
+            }
+            Entry entry = SHARED.get(address);
+            return entry == null ? null : entry.get();
         }
     }
 

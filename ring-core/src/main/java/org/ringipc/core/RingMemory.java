@@ -55,7 +55,7 @@ final class RingMemory {
         // handles over the same memory in one process share one parking doorbell, or a sleeper
         // parked through one handle would not be unparked by a write through the other
         this.doorbell = doorbell != null ? doorbell : ParkingDoorbell.forMemory(memory.address());
-        this.locks = locks != null ? locks : new OwnerWordLocks(header);
+        this.locks = OwnerRecordingLocks.over(locks, header);
     }
 
     /** Fresh off-heap memory that the ring owns, formatted with {@code flags}. */
@@ -209,10 +209,6 @@ final class RingMemory {
             throw new IllegalStateException(side.label + " end is already held by " + who);
         }
         try {
-            if (!(locks instanceof OwnerWordLocks)) {
-                // informational (ring stat); with owner-word locks the claim's CAS stored it
-                header.setOwnerVolatile(side, ProcessIdentity.TOKEN);
-            }
             int previous = header.stateAcquire(side);
             // the end's positions are checked before anything follows them: a scribbled head or tail
             // marks the ring broken, and every operation then says so
@@ -234,12 +230,17 @@ final class RingMemory {
             if (positions == null) {
                 factory.prepare(this);
             }
-            if (side == HeaderSide.PRODUCER && previous != RingLayout.STATE_OPEN) {
-                header.addStreamOpaque();
-            }
             E end = factory.open(this);
             // release: the owner word and any repair are visible before anyone sees the end open
             header.setStateRelease(side, RingLayout.STATE_OPEN);
+            if (side == HeaderSide.PRODUCER && previous != RingLayout.STATE_OPEN) {
+                // counted after OPEN, never before: a producer that died between a count and its
+                // OPEN would leave the last stream's CLOSED with a new count, and a reader opening
+                // meanwhile would take that for a whole stream that came and went and put the old
+                // EOF back (forgetEndedStream). The release of this end's CLOSED orders the count
+                // before it for a reader whose CAS reads that CLOSED
+                header.addStreamOpaque();
+            }
             if (side == HeaderSide.PRODUCER) {
                 producer = end;
             } else {
@@ -248,22 +249,9 @@ final class RingMemory {
             end.waiter.wakePeer();  // a peer asleep on a dead or closed end re-checks
             return end;
         } catch (RuntimeException | Error e) {
-            clearOwnerAndUnlock(side);
+            locks.unlock(side.side);
             throw e;
         }
-    }
-
-    /**
-     * Clears the owner word and gives back the end's lock. When the owner word is the lock
-     * ({@link OwnerWordLocks}), the unlock's compare-and-set is its only store: a separate store of 0
-     * first would let another handle of this process (same owner word) claim the end in between and
-     * then lose it to our CAS.
-     */
-    private void clearOwnerAndUnlock(HeaderSide side) {
-        if (!(locks instanceof OwnerWordLocks)) {
-            header.setOwnerVolatile(side, 0);
-        }
-        locks.unlock(side.side);
     }
 
     /**
@@ -282,14 +270,24 @@ final class RingMemory {
         }
         // acquire (streams, state, head): a CLOSED seen here comes with the writer's final head
         long stream = header.streamsAcquire();
-        if (header.stateAcquire(peer) != RingLayout.STATE_CLOSED || header.headAcquire() != header.tailPlain()) {
-            return;
+        if (header.stateAcquire(peer) == RingLayout.STATE_CLOSED && header.headAcquire() == header.tailPlain()) {
+            forgetEndedStream(stream);
         }
+    }
+
+    /**
+     * The consumer's half of {@link #startStream} after its check saw the producer CLOSED with
+     * nothing left to read while {@code streams} was {@code streamSeen}: forgets that EOF, unless a
+     * whole stream came and went since. Package-private so that a test can run it at any point of a
+     * producer's open.
+     */
+    void forgetEndedStream(long streamSeen) {
+        HeaderSide peer = HeaderSide.PRODUCER;
         if (header.casState(peer, RingLayout.STATE_CLOSED, RingLayout.STATE_NONE)
-                && header.streamsAcquire() != stream) {
+                && header.streamsAcquire() != streamSeen) {
             // a whole stream opened and closed between the check and the CAS (its writer counted
-            // it before storing OPEN with release, and the CAS read its CLOSED): that stream has
-            // bytes for us, so put its EOF back
+            // it after its OPEN and before its release of CLOSED, and the CAS read that CLOSED):
+            // that stream has bytes for us, so put its EOF back
             header.casState(peer, RingLayout.STATE_NONE, RingLayout.STATE_CLOSED);
         }
     }
@@ -303,7 +301,7 @@ final class RingMemory {
         // release: everything this end published (its final position) is visible to a peer that
         // reads CLOSED with acquire
         header.setStateRelease(side, RingLayout.STATE_CLOSED);
-        clearOwnerAndUnlock(side);
+        locks.unlock(side.side);
         if (producer == end) {
             producer = null;
         }

@@ -113,24 +113,38 @@ public interface RingSink extends WritableByteChannel, GatheringByteChannel {
     boolean tryWriteWhole(MemorySegment record) throws IOException;
 
     /**
-     * Zero-copy write: waits until at least {@code minBytes} contiguous bytes are free at the head
-     * (or, when the end of the data region is nearer, every byte up to it) and returns a writable
-     * slice of the ring over the contiguous free space. A claim never spans the wrap point: commit
-     * what you wrote and claim again for the rest. Nothing is visible to the source until
-     * {@link #commit(int)}.
+     * Zero-copy write: waits until at least {@code minBytes} contiguous bytes are free at the head and
+     * returns a writable slice of the ring over the contiguous free space there: never fewer than
+     * {@code minBytes} bytes. Nothing is visible to the source until {@link #commit(int)}.
+     *
+     * <p>The rings of this package map their data region once, so a slice ends at the wrap point
+     * (the end of the data region). When the head is nearer to it than {@code minBytes}, no wait can
+     * make room there (only writing up to the wrap point moves the head past it), so the claim fails
+     * at once with an {@link IllegalStateException} that gives the bytes to the wrap point and the
+     * capacity. {@code claim(1)} never fails so: it returns the free bytes up to the wrap point;
+     * commit what you wrote and claim again for the rest.
      *
      * @param minBytes the fewest contiguous free bytes to wait for
-     * @return a writable slice of the ring's memory at the head, to be published by {@link #commit(int)}
+     * @return a writable slice of the ring's memory at the head, at least {@code minBytes} long, to
+     *         be published by {@link #commit(int)}
      * @throws IllegalArgumentException when {@code minBytes} is not in {@code 1 .. capacity}
+     * @throws IllegalStateException when the wrap point is fewer than {@code minBytes} bytes from the
+     *                               head (the message says how many), or a claim is pending
      * @throws IOException as {@link #write(ByteBuffer)}
      */
     MemorySegment claim(int minBytes) throws IOException;
 
     /**
-     * As {@link #claim(int)} but never waits: an empty segment when the space is not free now.
+     * As {@link #claim(int)} but never waits: an empty segment when {@code minBytes} bytes are not
+     * free now (a later call may find them). A claim that no wait could satisfy (the wrap point is
+     * nearer than {@code minBytes}) throws as {@link #claim(int)} does, instead of returning an
+     * empty segment that a retry loop would get forever.
      *
      * @param minBytes the fewest contiguous free bytes wanted
-     * @return a writable slice of the ring's memory at the head, or an empty segment
+     * @return a writable slice of the ring's memory at the head, at least {@code minBytes} long, or
+     *         an empty segment
+     * @throws IllegalArgumentException as {@link #claim(int)}
+     * @throws IllegalStateException as {@link #claim(int)}
      * @throws IOException as {@link #write(ByteBuffer)}
      */
     MemorySegment tryClaim(int minBytes) throws IOException;

@@ -107,8 +107,10 @@ class RingZeroCopyAndStatsTest {
             RingSource source = ring.source();
             sink.write(ByteBuffer.allocate(CAPACITY - 10));
             source.read(ByteBuffer.allocate(CAPACITY));
-            MemorySegment tailEnd = sink.claim(100);
+            MemorySegment tailEnd = sink.claim(1);
             assertEquals(10, tailEnd.byteSize());
+            // claim(100) with 10 bytes to the wrap point: never a shorter slice (ClaimNearWrapTest)
+            assertThrows(IllegalStateException.class, () -> sink.claim(100));
             tailEnd.fill((byte) 1);
             sink.commit(10);
             MemorySegment wrapped = sink.claim(100);

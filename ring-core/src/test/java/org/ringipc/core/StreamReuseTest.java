@@ -1,8 +1,11 @@
 package org.ringipc.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +68,41 @@ class StreamReuseTest {
                 source.close();
             }
             assertEquals(3, ring.stats().streams());
+        }
+    }
+
+    @Test
+    void aProducerThatDiesInsideOpenDoesNotMakeAReaderOpeningMeanwhilePutTheOldEofBack() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment memory = arena.allocate(Ring.requiredBytes(CAPACITY), RingLayout.BLOCK_BYTES);
+            RingMemory ring = RingMemory.format(memory, CAPACITY, RingOptions.defaults(),
+                    RingOptions.defaults().toFlags(), null, null);
+            try {
+                // stream 1, written, closed and read to its EOF: both ends CLOSED, head == tail
+                ByteProducer writer = ring.open(HeaderSide.PRODUCER, ByteProducer::new);
+                writer.write(ByteBuffer.wrap("one".getBytes(StandardCharsets.UTF_8)));
+                writer.close();
+                assertEquals("one", readToEof(ring.open(HeaderSide.CONSUMER, ByteConsumer::new)));
+                // a reader opens: its check sees stream 1's CLOSED with nothing left to read ...
+                long streamSeen = ring.header.streamsAcquire();
+                // ... a producer's open runs and its process dies inside (its lock is dropped) ...
+                assertThrows(ProducerDied.class, () -> ring.open(HeaderSide.PRODUCER, (RingMemory.EndFactory<ByteProducer>) m -> {
+                    throw new ProducerDied();
+                }));
+                // ... and the reader's compare-and-set of CLOSED -> NONE comes now
+                ring.forgetEndedStream(streamSeen);
+                assertEquals(RingLayout.STATE_NONE, ring.header.stateAcquire(HeaderSide.PRODUCER),
+                        "no stream came and went: the reader waits for the next writer, not the old EOF");
+            } finally {
+                ring.close();
+            }
+        }
+    }
+
+    /** Plays a producer's process dying in the middle of its open. */
+    private static final class ProducerDied extends Error {
+        ProducerDied() {
+            super("the producer's process died inside open()", null, false, false);
         }
     }
 

@@ -270,6 +270,23 @@ class SharedRingFileTest {
         assertFalse(server.isRegistered(name));
     }
 
+    @Test
+    void aClaimLongerThanTheBytesToTheWrapPointFailsAtOnceSayingSo() throws IOException {
+        try (SharedRing ring = SharedRing.create(dir.resolve("ring"), 4096);
+             RingSink sink = ring.sink();
+             RingSource source = ring.source()) {
+            sink.write(ByteBuffer.allocate(4000));
+            assertEquals(4000, source.read(ByteBuffer.allocate(4096)));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> sink.claim(100));
+            assertTrue(e.getMessage().contains("96 bytes before the wrap point"), e.getMessage());
+            assertEquals(96, sink.claim(1).byteSize(), "the bytes up to the wrap point, claimed with claim(1)");
+            sink.commit(96);
+            assertEquals(96, source.read(ByteBuffer.allocate(4096)));
+            assertEquals(4096, sink.claim(4096).byteSize(), "after the wrap point a claim may take the whole ring");
+            sink.commit(0);
+        }
+    }
+
     private static void poke(Path file, long offset, int value) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.nativeOrder()).putInt(0, value), offset);
