@@ -122,6 +122,9 @@ final class MessageRingLink extends Link implements MessageHandler {
 
     @Override
     public void close() throws IOException {
+        if (!arena.scope().isAlive()) {
+            return;   // closed already
+        }
         try {
             out.close();
             in.close();

@@ -53,7 +53,8 @@ public final class TextReport {
         skipped(out, results);
         latency(out, results);
         // the native limit of the format gets a column when it ran
-        List<Transport> rivals = results.median(Transport.C_RING, Metric.THROUGHPUT, config.chunkSizes().getFirst()).isPresent()
+        List<Transport> rivals = config.chunkSizes().stream()
+                .anyMatch(c -> results.median(Transport.C_RING, Metric.THROUGHPUT, c).isPresent())
                 ? List.of(Transport.RAW_RING, Transport.C_RING) : List.of(Transport.RAW_RING);
         bulk(out, results, config, "Bulk between two processes, MB/s (higher is better)", CROSS_BULK,
                 Transport.PIPE, rivals, Transport.COPY_LIMIT);
