@@ -98,6 +98,19 @@ build() {
     [[ -f "$jar" ]] || die "building $module did not produce $jar (log: target/ring-build.log)"
 }
 
+# The C programs of the bench's c-ring and c-to-java lanes (ring-c/target/cring-peer), when a C
+# compiler is there; quiet on success. Without one the bench skips those lanes and says why.
+build_c() {
+    [[ -z "${RING_NO_BUILD:-}" ]] || return 0
+    command -v "${CC:-cc}" > /dev/null 2>&1 || command -v gcc > /dev/null 2>&1 \
+        || command -v clang > /dev/null 2>&1 || return 0
+    local log="$ROOT/target/ring-c-build.log"
+    mkdir -p "$ROOT/target"
+    if ! (cd "$ROOT/ring-c" && sh src/build/build-c.sh) > "$log" 2>&1; then
+        echo "ring: building ring-c's C programs failed (log: target/ring-c-build.log); the bench skips c-ring and c-to-java" >&2
+    fi
+}
+
 JAVA_HOME_FOUND="$(find_java_home)"
 JAVA="$JAVA_HOME_FOUND/bin/java"
 NATIVE=(--enable-native-access=ALL-UNNAMED)
@@ -106,6 +119,7 @@ case "${1:-}" in
     bench | jmh)
         BENCH_JAR="$ROOT/ring-bench/target/ring-bench.jar"
         build ring-bench "$BENCH_JAR" ring-core ring-mmap ring-bridge ring-bench
+        [[ "$1" != bench ]] || build_c
         cmd="$1"
         shift
         # JMH calls sun.misc.Unsafe: allow it here so that JDK 25 prints no warning

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds the C side into target/: ringcat-write, ringcat-read, cring-bench, the C layout test, and the same
+# Builds the C side into target/: ringcat-write, ringcat-read, cring-bench, cring-peer (the C end of
+# ./ring bench's c-ring and c-to-java lanes), the C layout test, and the same
 # programs under -fsanitize=address,undefined (target/asan/) and a two-thread C-to-C test under
 # -fsanitize=thread (target/tsan/). Run by Maven (compile phase) from the ring-c directory.
 set -eu
@@ -18,8 +19,8 @@ if [ -z "$CC_CMD" ] || ! command -v "$CC_CMD" >/dev/null 2>&1; then
     exit 1
 fi
 # up to date when every output is newer than every source (and this script)
-outputs="target/ringcat-write target/ringcat-read target/cring-bench target/layout-test target/crash-writer target/asan/ringcat-write target/asan/ringcat-read target/tsan/threads-test"
-sources="$0 include/ringipc.h src/main/c/ringcat-write.c src/main/c/ringcat-read.c src/test/c/layout_test.c src/test/c/threads_test.c src/test/c/crash_writer.c src/bench/c/cring_bench.c"
+outputs="target/ringcat-write target/ringcat-read target/cring-bench target/cring-peer target/layout-test target/crash-writer target/asan/ringcat-write target/asan/ringcat-read target/tsan/threads-test"
+sources="$0 include/ringipc.h src/main/c/ringcat-write.c src/main/c/ringcat-read.c src/test/c/layout_test.c src/test/c/threads_test.c src/test/c/crash_writer.c src/bench/c/cring_bench.c src/bench/c/cring_peer.c"
 stale=""
 for out in $outputs; do
     [ -e "$out" ] || { stale=yes; break; }
@@ -40,9 +41,10 @@ for p in ringcat-write ringcat-read; do
         -o "target/asan/$p" "src/main/c/$p.c"
 done
 $CC_CMD $FLAGS -o target/cring-bench src/bench/c/cring_bench.c
+$CC_CMD $FLAGS -pthread -o target/cring-peer src/bench/c/cring_peer.c
 $CC_CMD $FLAGS -o target/layout-test src/test/c/layout_test.c
 $CC_CMD $FLAGS -o target/crash-writer src/test/c/crash_writer.c
 # ThreadSanitizer does not model stand-alone fences (gcc warns -Wtsan); the fences here only order the
 # Dekker wake-up handshake, and every data hand-over is an acquire/release pair TSan does see.
 $CC_CMD $FLAGS -Wno-tsan -g -fsanitize=thread -o target/tsan/threads-test src/test/c/threads_test.c -lpthread
-say "ring-c: built target/ringcat-write, target/ringcat-read, target/cring-bench, target/layout-test, target/crash-writer, target/asan/*, target/tsan/threads-test"
+say "ring-c: built target/ringcat-write, target/ringcat-read, target/cring-bench, target/cring-peer, target/layout-test, target/crash-writer, target/asan/*, target/tsan/threads-test"

@@ -168,6 +168,10 @@ final class CrossProcess {
                     yield new Session(dir, launch(transport, args), link);
                 }
                 case BRIDGE_UDP -> BridgeLane.start(dir, args, bufferBytes);
+                case MESSAGE_RING_SPIN, MESSAGE_RING_BLOCK -> {
+                    Link link = MessageRingLink.create(dir, transport, bufferBytes);
+                    yield new Session(dir, launch(transport, args), link);
+                }
                 default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
             };
         } catch (IOException | RuntimeException e) {
@@ -211,6 +215,7 @@ final class CrossProcess {
             }
             case RAW_RING -> RawRingLink.open(dir, bufferBytes, RawRing.Tuning.LANE);
             case BRIDGE_UDP -> BridgeLane.peerLink(dir, bufferBytes);
+            case MESSAGE_RING_SPIN, MESSAGE_RING_BLOCK -> MessageRingLink.open(dir, bufferBytes);
             default -> throw new IllegalArgumentException("transport=" + transport.id() + " has no link");
         };
     }

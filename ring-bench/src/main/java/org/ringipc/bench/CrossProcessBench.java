@@ -71,6 +71,7 @@ final class CrossProcessBench {
                     results.add(transport, Metric.THROUGHPUT, chunk, CopyLimit.measure(chunk, config.measure().toNanos()));
                 }
             }
+            case C_RING, C_TO_JAVA -> NativeLanes.round(transport, config, results, NativeLanes.programDir());
             default -> linked(transport, config, results, peers.session(transport, config));
         }
     }
@@ -79,7 +80,7 @@ final class CrossProcessBench {
      * The peer's script for one round: a handshake, then a warm-up and a timed run of each
      * measurement (back to back round trips, round trips after an idle pause, bulk by chunk size).
      */
-    private static List<String> phases(BenchConfig config) {
+    static List<String> phases(BenchConfig config) {
         List<String> phases = new ArrayList<>(List.of("rtt", "rtt", "rtt", "rtt", "rtt"));
         for (int chunk : config.chunkSizes()) {
             phases.add("bulk:" + chunk);

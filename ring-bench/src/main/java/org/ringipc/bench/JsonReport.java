@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Writes the report as
  * {@code {"env": {...}, "results": [{"transport": T, "metric": M, "chunk_bytes": N, "value": X,
- * "min": .., "max": .., "runs": ..}, ...]}}, where {@code value} is the median of the rounds.
+ * "min": .., "max": .., "runs": ..}, ...]}}, where {@code value} is the median of the rounds, and
+ * when a transport could not run here {@code "skipped": [{"transport": T, "reason": R}, ...]}.
  * The field names and the transport and metric names are a contract with the report's readers.
  */
 public final class JsonReport {
@@ -45,7 +46,22 @@ public final class JsonReport {
             out.append(", \"runs\": ").append(s.runs()).append('}');
             sep = ",\n";
         }
-        out.append("\n  ]\n}\n");
+        out.append("\n  ]");
+        if (!results.skipped().isEmpty()) {
+            // transports that could not run here (the C lanes without a C compiler), and why
+            out.append(",\n  \"skipped\": [");
+            String skipSep = "\n";
+            for (Map.Entry<Transport, String> e : results.skipped().entrySet()) {
+                out.append(skipSep).append("    {\"transport\": ");
+                string(out, e.getKey().id());
+                out.append(", \"reason\": ");
+                string(out, e.getValue());
+                out.append('}');
+                skipSep = ",\n";
+            }
+            out.append("\n  ]");
+        }
+        out.append("\n}\n");
         return out.toString();
     }
 

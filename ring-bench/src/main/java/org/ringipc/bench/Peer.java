@@ -48,16 +48,20 @@ public final class Peer {
             // one byte from the harness per round; EOF when it is done with this peer
             ByteBuffer go = ByteBuffer.allocate(1);
             while (control.read(go.clear()) > 0) {
-                for (int i = 3; i < args.length; i++) {
-                    String phase = args[i];
-                    if (phase.equals("rtt")) {
-                        Protocol.echo(link);
-                    } else if (phase.startsWith("bulk:")) {
-                        Protocol.drain(link, Integer.parseInt(phase.substring("bulk:".length())));
-                    } else {
-                        throw new IllegalArgumentException("phase=" + phase + " is not rtt or bulk:CHUNK");
-                    }
-                }
+                runPhases(link, java.util.Arrays.asList(args).subList(3, args.length));
+            }
+        }
+    }
+
+    /** Runs the peer's side of each phase once, in order: {@code rtt} or {@code bulk:CHUNK}. */
+    static void runPhases(Link link, java.util.List<String> phases) throws IOException {
+        for (String phase : phases) {
+            if (phase.equals("rtt")) {
+                Protocol.echo(link);
+            } else if (phase.startsWith("bulk:")) {
+                Protocol.drain(link, Integer.parseInt(phase.substring("bulk:".length())));
+            } else {
+                throw new IllegalArgumentException("phase=" + phase + " is not rtt or bulk:CHUNK");
             }
         }
     }

@@ -26,6 +26,7 @@ public final class Results {
     }
 
     private final Map<Key, List<Double>> rounds = new LinkedHashMap<>();
+    private final Map<Transport, String> skipped = new LinkedHashMap<>();
 
     /** Records one round's {@code value}. */
     public void add(Transport transport, Metric metric, int chunkBytes, double value) {
@@ -48,6 +49,19 @@ public final class Results {
     /** The median of one figure, if it was measured. */
     public Optional<Double> median(Transport transport, Metric metric, int chunkBytes) {
         return summary(transport, metric, chunkBytes).map(Summary::median);
+    }
+
+    /**
+     * Records that {@code transport} could not run here, and why (a missing C compiler, say): the
+     * report says so in one line instead of failing the run. Recording it again keeps one entry.
+     */
+    public void skip(Transport transport, String reason) {
+        skipped.put(transport, reason);
+    }
+
+    /** The transports that were skipped, with why, in the order first recorded. */
+    public Map<Transport, String> skipped() {
+        return java.util.Collections.unmodifiableMap(skipped);
     }
 
     /** True until the first figure is recorded. */

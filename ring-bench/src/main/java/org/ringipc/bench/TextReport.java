@@ -9,17 +9,20 @@ import java.util.Optional;
 /**
  * The table on stdout: the environment, then round trips, cross-process bulk, in-process bulk and
  * small messages, each figure as "median [min-max]" of the rounds, with every row's ratio to the
- * OS pipe and to the raw limit.
+ * OS pipe and to the raw limit (and to {@code c-ring}, the format's native limit, when it ran); a
+ * line names each transport that could not run here, and why.
  */
 public final class TextReport {
 
     /** The cross-process round-trip rows, in table order (the charts use the same). */
     static final List<Transport> CROSS = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
-            Transport.RAW_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP,
+            Transport.MESSAGE_RING_SPIN, Transport.MESSAGE_RING_BLOCK, Transport.C_TO_JAVA,
+            Transport.RAW_RING, Transport.C_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP,
             Transport.SHM_LIMIT);
     /** The cross-process bulk rows, in table order. */
     static final List<Transport> CROSS_BULK = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
-            Transport.RAW_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP,
+            Transport.MESSAGE_RING_SPIN, Transport.MESSAGE_RING_BLOCK, Transport.C_TO_JAVA,
+            Transport.RAW_RING, Transport.C_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP,
             Transport.COPY_LIMIT);
     private static final List<Transport> LOCAL = List.of(Transport.RING, Transport.MESSAGE_RING,
             Transport.LOCKED_RING, Transport.AGRONA, Transport.JCTOOLS, Transport.NIO_PIPE);
@@ -47,13 +50,26 @@ public final class TextReport {
                .append("competes for the cores, and the spinning transports (ring-spin, shm-limit, ring, agrona,\n")
                .append("jctools) lose the most from it. Trust the ratios less; rerun on a quiet machine.\n");
         }
+        skipped(out, results);
         latency(out, results);
+        // the native limit of the format gets a column when it ran
+        List<Transport> rivals = config.chunkSizes().stream()
+                .anyMatch(c -> results.median(Transport.C_RING, Metric.THROUGHPUT, c).isPresent())
+                ? List.of(Transport.RAW_RING, Transport.C_RING) : List.of(Transport.RAW_RING);
         bulk(out, results, config, "Bulk between two processes, MB/s (higher is better)", CROSS_BULK,
-                Transport.PIPE, List.of(Transport.RAW_RING), Transport.COPY_LIMIT);
+                Transport.PIPE, rivals, Transport.COPY_LIMIT);
         bulk(out, results, config, "Bulk between two threads, MB/s (higher is better)", LOCAL,
                 Transport.NIO_PIPE, List.of(), Transport.COPY_LIMIT);
         messages(out, results, config.messageBytes());
         return out.toString();
+    }
+
+    /** One line per reason for the transports that could not run here (the C lanes without a C compiler). */
+    static void skipped(StringBuilder out, Results results) {
+        Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+        results.skipped().forEach((t, why) -> byReason.computeIfAbsent(why, k -> new ArrayList<>()).add(t.id()));
+        byReason.forEach((why, ids) -> out.append("Skipped ").append(String.join(", ", ids)).append(": ")
+                .append(why).append('\n'));
     }
 
     /** True when the 1-minute load average at the start was above the number of cores. */
@@ -86,6 +102,8 @@ public final class TextReport {
         Optional<Double> pipe = results.median(Transport.PIPE, first, 1);
         Optional<Double> limit = results.median(Transport.SHM_LIMIT, first, 1);
         Optional<Double> raw = results.median(Transport.RAW_RING, first, 1);
+        // the native limit of the format, when it ran
+        Optional<Double> cRing = withLimit ? results.median(Transport.C_RING, first, 1) : Optional.empty();
         List<String[]> rows = new ArrayList<>();
         for (Transport t : CROSS) {
             Optional<Double> median = results.median(t, first, 1);
@@ -98,6 +116,7 @@ public final class TextReport {
             row.add(pipe.map(p -> ratio(p / v)).orElse("-"));
             if (withLimit) {
                 row.add(raw.map(r -> ratio(v / r)).orElse("-"));
+                cRing.ifPresent(c -> row.add(ratio(v / c)));
                 row.add(limit.map(l -> ratio(v / l)).orElse("-"));
             }
             row.add(results.median(t, sleeps, 1).map(n -> number(n, 2)).orElse("-"));
@@ -108,6 +127,7 @@ public final class TextReport {
         header.add("pipe/this");
         if (withLimit) {
             header.add("this/raw-ring");
+            cRing.ifPresent(c -> header.add("this/c-ring"));
             header.add("this/shm-limit");
         }
         header.add("sleeps/rt");

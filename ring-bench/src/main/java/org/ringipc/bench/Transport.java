@@ -37,7 +37,21 @@ public enum Transport {
      * The in-run limit for rings: the smallest correct ring between two JVMs ({@link RawRing}: two
      * positions in a mapped file, spinning, no stats, roles or checks), round trip and bulk.
      */
-    RAW_RING("raw-ring", Scope.CROSS_PROCESS);
+    RAW_RING("raw-ring", Scope.CROSS_PROCESS),
+    /** A ringipc {@code SharedMessageRing} each way between two JVMs (one message per send), busy-spinning waits. */
+    MESSAGE_RING_SPIN("message-ring-spin", Scope.CROSS_PROCESS),
+    /** A ringipc {@code SharedMessageRing} each way between two JVMs (one message per send), futex sleeps. */
+    MESSAGE_RING_BLOCK("message-ring-block", Scope.CROSS_PROCESS),
+    /**
+     * The native limit of the same file format: a C process on each side, both through
+     * {@code ring-c/include/ringipc.h} (byte rings, busy-spinning), timed in C.
+     */
+    C_RING("c-ring", Scope.CROSS_PROCESS),
+    /**
+     * A C process (ringipc.h) writing, a Java ring end reading, over the same files as
+     * {@code ring-spin}: the round trip both ways, the bulk from C to Java, timed in C.
+     */
+    C_TO_JAVA("c-to-java", Scope.CROSS_PROCESS);
 
     /** Where the two ends of a transport live. */
     public enum Scope { CROSS_PROCESS, IN_PROCESS }

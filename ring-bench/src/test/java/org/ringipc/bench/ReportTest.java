@@ -36,7 +36,8 @@ class ReportTest {
     @Test
     void everyTransportAndMetricHasItsContractName() {
         assertEquals(List.of("ring-spin", "ring-block", "pipe", "unix-socket", "tcp-loopback", "bridge-udp", "shm-limit",
-                        "copy-limit", "ring", "message-ring", "locked-ring", "agrona", "jctools", "nio-pipe", "raw-ring"),
+                        "copy-limit", "ring", "message-ring", "locked-ring", "agrona", "jctools", "nio-pipe", "raw-ring",
+                        "message-ring-spin", "message-ring-block", "c-ring", "c-to-java"),
                 java.util.Arrays.stream(Transport.values()).map(Transport::id).toList());
         assertEquals(List.of("rtt_p50_ns", "rtt_p99_ns", "rtt_p999_ns", "rtt_max_ns", "throughput_mb_s", "messages_per_s",
                         "rtt_idle_p50_ns", "rtt_idle_p99_ns", "sleeps_per_rtt", "sleeps_per_idle_rtt"),
@@ -106,6 +107,44 @@ class ReportTest {
         assertTrue(line(table, "ring-spin", "20,000").contains("0.80x"), table);          // 20,000 / raw 25,000
         assertTrue(line(table, "raw-ring", "25,000").contains("1.00x"), table);
         assertTrue(line(table, "tcp-loopback", "2,000").contains("2.00x"), table);        // pipe 1,000
+    }
+
+    @Test
+    void messageRingAndCLanesShowTheirRatioToShmLimitAndToTheNativeRingOfTheSameRun() {
+        Results r = sample();
+        r.add(Transport.MESSAGE_RING_SPIN, Metric.RTT_P50, 1, 120);
+        r.add(Transport.C_RING, Metric.RTT_P50, 1, 150);
+        r.add(Transport.C_TO_JAVA, Metric.RTT_P50, 1, 300);
+        r.add(Transport.C_RING, Metric.THROUGHPUT, 65536, 10_000);
+        r.add(Transport.C_TO_JAVA, Metric.THROUGHPUT, 65536, 5_000);
+        String table = TextReport.render(ENV, BenchConfig.quick(), r);
+        assertTrue(table.contains("this/c-ring"), table);
+        String message = line(table, "message-ring-spin", "120");
+        assertTrue(message.contains("0.80x") && message.contains("1.20x"), message);   // / c-ring 150, / shm-limit 100
+        assertTrue(line(table, "ring-spin", "200 [100-300]").contains("1.33x"), table);     // 200 / c-ring 150
+        assertTrue(line(table, "c-to-java", "5,000").contains("0.50x"), table);             // / c-ring 10,000
+        assertTrue(line(table, "ring-spin", "20,000").contains("2.00x"), table);            // / c-ring 10,000
+    }
+
+    @Test
+    void withoutCRingTheTablesHaveNoCRingColumn() {
+        String table = TextReport.render(ENV, BenchConfig.quick(), sample());
+        assertTrue(!table.contains("c-ring"), table);
+    }
+
+    @Test
+    void skippedTransportsGetOneLinePerReasonInTheTableAndAnEntryEachInTheJson() {
+        Results r = sample();
+        r.skip(Transport.C_RING, "ring-c/target/cring-peer is not built");
+        r.skip(Transport.C_TO_JAVA, "ring-c/target/cring-peer is not built");
+        r.skip(Transport.C_RING, "ring-c/target/cring-peer is not built");
+        String table = TextReport.render(ENV, BenchConfig.quick(), r);
+        assertEquals(List.of("Skipped c-ring, c-to-java: ring-c/target/cring-peer is not built"),
+                table.lines().filter(l -> l.contains("Skipped")).toList(), table);
+        String json = JsonReport.render(ENV, r);
+        assertTrue(json.contains("\"skipped\": [\n    {\"transport\": \"c-ring\", \"reason\": \"ring-c/target/cring-peer is not built\"},\n"
+                + "    {\"transport\": \"c-to-java\", \"reason\": "), json);
+        assertTrue(!JsonReport.render(ENV, sample()).contains("skipped"));
     }
 
     @Test

@@ -32,7 +32,7 @@ class SmokeTest {
 
     @ParameterizedTest
     @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT", "TCP_LOOPBACK", "RAW_RING",
-        "BRIDGE_UDP"})
+        "BRIDGE_UDP", "MESSAGE_RING_SPIN", "MESSAGE_RING_BLOCK"})
     @Timeout(300)
     void crossProcessTransportReportsEveryFigure(Transport transport) throws Exception {
         Results results = new Results();
@@ -51,7 +51,8 @@ class SmokeTest {
         }
         // the transports whose shared ring headers count sleeps (bridge-udp's ends are rings too)
         boolean ring = transport == Transport.RING_SPIN || transport == Transport.RING_BLOCK
-                || transport == Transport.BRIDGE_UDP;
+                || transport == Transport.BRIDGE_UDP || transport == Transport.MESSAGE_RING_SPIN
+                || transport == Transport.MESSAGE_RING_BLOCK;
         if (rtt && transport != Transport.SHM_LIMIT) {
             double idle = results.median(transport, Metric.RTT_IDLE_P50, 1).orElseThrow();
             assertTrue(idle > 0, transport + " idle p50=" + idle);
