@@ -63,49 +63,35 @@ public final class BurstProducer implements AutoCloseable {
     /** The periodic bursts; cancelled by {@link #close()} before the end-of-stream marker is queued. */
     private ScheduledFuture<?> bursts;
 
-    /** Where the bursts go: a byte ring's sink or a message ring's sink. */
-    private interface Target extends java.io.Closeable {
-        /** All or nothing, never waiting; a refusal is counted as a drop by the ring. */
-        boolean offer(MemorySegment burst) throws IOException;
-
-        /** All or nothing, never waiting, and no drop counted: false when it does not fit now. */
-        boolean tryWriteWhole(MemorySegment record) throws IOException;
+    /** One all-or-nothing write that never waits. */
+    @FunctionalInterface
+    private interface WholeWrite {
+        boolean write(MemorySegment record) throws IOException;
     }
 
-    /** A byte ring's sink: bursts follow each other in its byte stream. */
-    private record ByteTarget(RingSink sink) implements Target {
-        @Override
-        public boolean offer(MemorySegment burst) throws IOException {
-            return sink.offer(burst);
+    /**
+     * Where the bursts go: a byte ring's sink (bursts follow each other in its byte stream) or a
+     * message ring's sink (one burst per message).
+     *
+     * @param offer  a burst, never waiting; a refusal is counted as a drop by the ring
+     * @param marker the end-of-stream marker, never waiting and counting no drop: false when it does not fit now
+     * @param sink   closed last
+     */
+    private record Target(WholeWrite offer, WholeWrite marker, java.io.Closeable sink) implements java.io.Closeable {
+        static Target of(RingSink sink) {
+            return new Target(sink::offer, sink::tryWriteWhole, sink);
         }
 
-        @Override
-        public boolean tryWriteWhole(MemorySegment record) throws IOException {
-            return sink.tryWriteWhole(record);
-        }
-
-        @Override
-        public void close() throws IOException {
-            sink.close();
-        }
-    }
-
-    /** A message ring's sink: one burst per message. */
-    private record MessageTarget(MessageSink sink) implements Target {
-        @Override
-        public boolean offer(MemorySegment burst) throws IOException {
-            return sink.offer(burst);
-        }
-
-        @Override
-        public boolean tryWriteWhole(MemorySegment record) throws IOException {
-            MemorySegment slot = sink.tryClaim((int) record.byteSize());
-            if (slot == null) {
-                return false;
-            }
-            MemorySegment.copy(record, 0, slot, 0, record.byteSize());
-            sink.commit();
-            return true;
+        static Target of(MessageSink sink) {
+            return new Target(sink::offer, record -> {
+                MemorySegment slot = sink.tryClaim((int) record.byteSize());
+                if (slot == null) {
+                    return false;
+                }
+                MemorySegment.copy(record, 0, slot, 0, record.byteSize());
+                sink.commit();
+                return true;
+            }, sink);
         }
 
         @Override
@@ -144,7 +130,7 @@ public final class BurstProducer implements AutoCloseable {
      */
     public static BurstProducer start(RingSink sink, int burstBytes, Duration interval) {
         Objects.requireNonNull(sink, "sink");
-        return start(new ByteTarget(sink), burstBytes, interval);
+        return start(Target.of(sink), burstBytes, interval);
     }
 
     /**
@@ -178,7 +164,7 @@ public final class BurstProducer implements AutoCloseable {
             throw new IllegalArgumentException("burstBytes=" + burstBytes + " is longer than the ring's largest message"
                     + " (maxMessageLength=" + sink.maxMessageLength() + "): each burst is one message");
         }
-        return start(new MessageTarget(sink), burstBytes, interval);
+        return start(Target.of(sink), burstBytes, interval);
     }
 
     private static BurstProducer start(Target sink, int burstBytes, Duration interval) {
@@ -199,7 +185,7 @@ public final class BurstProducer implements AutoCloseable {
     private void fire() {
         BurstLayout.encode(burst, sequence++);
         try {
-            if (sink.offer(burst)) {
+            if (sink.offer().write(burst)) {
                 sent = sent + 1;
             } else {
                 dropped = dropped + 1;
@@ -235,7 +221,7 @@ public final class BurstProducer implements AutoCloseable {
      * IOException), or on interruption.
      */
     private void writeMarker(MemorySegment marker) throws IOException {
-        while (!sink.tryWriteWhole(marker)) {
+        while (!sink.marker().write(marker)) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }

@@ -4,17 +4,17 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ringipc.core.BurstEngineTest.awaitCondition;
+import static org.ringipc.core.BurstEngineTest.burst;
+import static org.ringipc.core.BurstEngineTest.damaged;
 
 /** The DMA engine on a message ring: each burst one message, every one accounted for. */
 class MessageBurstEngineTest {
@@ -32,14 +32,6 @@ class MessageBurstEngineTest {
             }
         });
         return report;
-    }
-
-    private static void awaitCondition(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "condition not reached within 30 s");
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 
     @Test
@@ -83,9 +75,7 @@ class MessageBurstEngineTest {
         try (MessageRing ring = MessageRing.allocate(1 << 16)) {
             MessageSink sink = ring.sink();
             sink.write(burst(0, 100));
-            MemorySegment damaged = burst(1, 100);
-            damaged.set(ValueLayout.JAVA_BYTE, 50, (byte) (damaged.get(ValueLayout.JAVA_BYTE, 50) ^ 1));
-            sink.write(damaged);
+            sink.write(damaged(1, 100));
             sink.write(burst(3, 40));                                  // 2 never sent
             sink.write(burst(4, 64).asSlice(0, 40));                   // cut short: its length says 64
             sink.write(MemorySegment.ofArray(new byte[] {1, 2, 3}));   // shorter than a header
@@ -108,11 +98,5 @@ class MessageBurstEngineTest {
             assertTrue(e.getMessage().startsWith("burstBytes=4096 is longer than the ring's largest message (maxMessageLength="
                     + ring.maxMessageLength() + ")"), e.getMessage());
         }
-    }
-
-    private static MemorySegment burst(long sequence, int length) {
-        MemorySegment b = MemorySegment.ofArray(new byte[length]);
-        BurstLayout.encode(b, sequence);
-        return b;
     }
 }
