@@ -66,10 +66,15 @@ class FanInCliTest {
         RingOptions drop = RingOptions.defaults().withOverflowPolicy(OverflowPolicy.DROP);
         try (SharedMessageRing ring = SharedMessageRing.create(file, 4096, drop)) {
             CliTest.Cli dma = CliTest.Cli.start(dir, null, null, "dma", file.toString(), "--burst", "256",
-                    "--interval", "2ms", "--duration", "1500ms", "--json");
+                    "--interval", "2ms", "--duration", "3s", "--json");
             BurstReport report;
             try (MessageSource source = ring.source()) {
-                Thread.sleep(500);   // nobody reads yet: the ring fills and the engine drops
+                // nobody reads yet: the ring fills and the engine drops
+                long deadline = System.nanoTime() + CliTest.TIMEOUT.toNanos();
+                while (ring.stats().drops() < 5) {
+                    assertTrue(System.nanoTime() < deadline, "the engine never filled the ring: " + ring.stats());
+                    Thread.sleep(10);
+                }
                 report = BurstVerifier.verify(source);
             }
             Map<String, Object> sent = CliTest.Json.parse(dma.finish().assertOk().out());
