@@ -90,14 +90,14 @@ class FanInCliTest {
     void consumeServesARingOfEachKindFromOneProcessAndReportsEachFileOnceBothEnded() throws Exception {
         Path bytes = dir.resolve("bytes");
         Path messages = dir.resolve("messages");
-        ring(dir, "create", bytes.toString(), "--capacity", "64k").assertOk();
-        ring(dir, "create", messages.toString(), "--messages", "--capacity", "64k").assertOk();
+        ring(dir, "create", bytes.toString(), "--capacity", "1m").assertOk();
+        ring(dir, "create", messages.toString(), "--messages", "--capacity", "1m").assertOk();
 
         CliTest.Cli consumer = CliTest.Cli.start(dir, null, null, "consume", bytes.toString(), messages.toString(), "--json");
         CliTest.Cli shortDma = CliTest.Cli.start(dir, null, null, "dma", bytes.toString(), "--interval", "10ms",
-                "--duration", "1s", "--json");
+                "--duration", "3s", "--json");
         CliTest.Cli longDma = CliTest.Cli.start(dir, null, null, "dma", messages.toString(), "--interval", "10ms",
-                "--duration", "2500ms", "--burst", "1k", "--json");
+                "--duration", "5s", "--burst", "1k", "--json");
         Map<String, Object> sentBytes = CliTest.Json.parse(shortDma.finish().assertOk().out());
         Map<String, Object> sentMessages = CliTest.Json.parse(longDma.finish().assertOk().out());
         List<String> lines = consumer.finish().assertOk().out().lines().toList();
@@ -113,7 +113,9 @@ class FanInCliTest {
             assertTrue((Long) sent.get("bursts") > 0, "bursts sent: " + sent);
             assertEquals(sent.get("bursts"), got.get("bursts"), "every burst arrived: " + got);
             assertEquals(sent.get("bytes"), got.get("bytes"));
-            assertEquals(0L, got.get("gaps"));
+            // a stall of the consumer (a loaded machine) may make the engine drop: each drop is a gap
+            assertEquals(sent.get("dropped"), got.get("gaps"), "gaps == the engine's drops: " + got);
+            assertEquals(sent.get("dropped"), got.get("drops"), "the ring counted the same drops: " + got);
             assertEquals(0L, got.get("corrupt"));
             assertEquals(false, got.get("interrupted"));
         }
@@ -173,6 +175,26 @@ class FanInCliTest {
         assertEquals(aLines, out.stream().filter(l -> l.startsWith("first ")).toList());
         assertEquals(bLines, out.stream().filter(l -> l.startsWith("second ")).toList());
         assertEquals(aLines.size() + bLines.size(), out.size(), "no line torn in two");
+    }
+
+    @Test
+    void aTagGoesInsideEachU32FramedRecord() throws Exception {
+        Path ring = dir.resolve("framed");
+        ring(dir, "create", ring.toString(), "--messages", "--capacity", "4k").assertOk();
+        Path input = Files.write(dir.resolve("in.txt"), List.of("one", "", "three"));
+        Path output = dir.resolve("out.bin");
+        CliTest.Cli reader = CliTest.Cli.start(dir, null, output, "read", "--tag", "--framing", "u32", ring.toString());
+        CliTest.Cli.start(dir, input, null, "write", ring.toString()).finish().assertOk();
+        reader.finish().assertOk();
+
+        java.nio.ByteBuffer framed = java.nio.ByteBuffer.wrap(Files.readAllBytes(output)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<String> records = new ArrayList<>();
+        while (framed.hasRemaining()) {
+            byte[] record = new byte[framed.getInt()];
+            framed.get(record);
+            records.add(new String(record, StandardCharsets.UTF_8));
+        }
+        assertEquals(List.of(ring + "\tone", ring + "\t", ring + "\tthree"), records);
     }
 
     private static List<String> lines(String prefix, int count) {

@@ -37,13 +37,15 @@ final class MessageStream {
     static final class Options {
         @picocli.CommandLine.Option(names = "--framing", paramLabel = "FRAMING", defaultValue = "LINES",
                 description = "On a message ring: LINES (one message per line, the default) or U32"
-                        + " (a 4-byte little-endian length, then the message).")
+                        + " (a 4-byte little-endian length, then the message). 'ring read' of several files"
+                        + " (or --tag) frames every record so, a byte ring's lines too.")
         Framing framing;
 
         @picocli.CommandLine.Option(names = "--delimiter", paramLabel = "BYTE", defaultValue = "\\n",
                 converter = Delimiter.class,
                 description = "On a message ring with LINES framing: the byte that ends a message"
-                        + " (default \\n; also \\0, \\t or 0xNN).")
+                        + " (default \\n; also \\0, \\t or 0xNN). 'ring read' of several files (or --tag)"
+                        + " also cuts byte rings into records at it.")
         byte delimiter;
     }
 
