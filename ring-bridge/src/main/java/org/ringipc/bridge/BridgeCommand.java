@@ -6,6 +6,7 @@ import org.ringipc.core.MessageSink;
 import org.ringipc.core.MessageSource;
 import org.ringipc.core.RingSink;
 import org.ringipc.core.RingSource;
+import org.ringipc.mmap.SharedMessageRing;
 import org.ringipc.mmap.SharedRing;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -85,12 +86,12 @@ public final class BridgeCommand implements Runnable {
         public Integer call() throws Exception {
             BridgeStats stats = new BridgeStats("send");
             if (messages) {
-                try (MessageRingFile ring = MessageRingFile.open(file);
+                try (SharedMessageRing ring = SharedMessageRing.open(file);
                      AeronMedia media = media(file);
                      ExclusivePublication pub = media.aeron().addExclusivePublication(channel, Frame.STREAM_ID);
-                     MessageSource source = ring.ring().source()) {
+                     MessageSource source = ring.source()) {
                     try {
-                        return new Sender(pub, stats, System.err, silence()).pumpMessages(source, ring.ring().maxMessageLength());
+                        return new Sender(pub, stats, System.err, silence()).pumpMessages(source, ring.maxMessageLength());
                     } finally {
                         report(stats, media);
                     }
@@ -127,14 +128,14 @@ public final class BridgeCommand implements Runnable {
             BridgeStats stats = new BridgeStats("receive");
             Receiver receiver = new Receiver(stats, System.err, messages, silence());
             if (messages) {
-                try (MessageRingFile ring = Files.exists(file) ? MessageRingFile.open(file)
-                        : MessageRingFile.create(file, capacity);
+                try (SharedMessageRing ring = Files.exists(file) ? SharedMessageRing.open(file)
+                        : SharedMessageRing.create(file, capacity);
                      AeronMedia media = media(file);
-                     MessageSink sink = ring.ring().sink();
+                     MessageSink sink = ring.sink();
                      Subscription sub = media.aeron().addSubscription(channel, Frame.STREAM_ID,
                              image -> { }, receiver::onUnavailableImage)) {
                     try {
-                        return receiver.pump(sub, sink::write, ring.ring()::stats, ring.ring().maxMessageLength());
+                        return receiver.pump(sub, sink::write, ring::stats, ring.maxMessageLength());
                     } finally {
                         report(stats, media);
                     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ringipc.core.MessageSink;
 import org.ringipc.core.MessageSource;
+import org.ringipc.mmap.SharedMessageRing;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -36,14 +37,14 @@ class BridgeMessageTest {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         String channel = Bridges.channel().replace("|term-length=65536", "");
-        try (MessageRingFile local = MessageRingFile.create(a, 1 << 20)) {
+        try (SharedMessageRing local = SharedMessageRing.create(a, 1 << 20)) {
             Bridges.Bridge receiver = Bridges.start(dir, "receive", "receive", channel, b.toString(),
                     "--messages", "--capacity", "1048576", "--json");
             Bridges.Bridge sender = Bridges.start(dir, "send", "send", a.toString(), channel, "--messages", "--json");
             try {
                 Bridges.awaitFile(b);
                 CompletableFuture<Tally> remote = Bridges.async(() -> {
-                    try (MessageRingFile ring = MessageRingFile.open(b); MessageSource src = ring.ring().source()) {
+                    try (SharedMessageRing ring = SharedMessageRing.open(b); MessageSource src = ring.source()) {
                         CRC32 crc = new CRC32();
                         long[] count = new long[2];
                         while (src.take(msg -> {
@@ -62,12 +63,12 @@ class BridgeMessageTest {
                 // lengths from 1 byte to 64 KiB, and now and then one as large as the ring allows,
                 // so that Aeron fragments and reassembles most of them
                 SplittableRandom random = new SplittableRandom(42);
-                int largest = local.ring().maxMessageLength();
+                int largest = local.maxMessageLength();
                 ByteBuffer buf = ByteBuffer.allocateDirect(largest);
                 CRC32 crc = new CRC32();
                 long messages = 0;
                 long bytes = 0;
-                try (MessageSink sink = local.ring().sink()) {
+                try (MessageSink sink = local.sink()) {
                     while (bytes < total) {
                         int length = random.nextInt(50) == 0 ? largest : 1 + random.nextInt(64 * 1024);
                         buf.clear().limit(length);

@@ -28,6 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
+ * <p>On a {@link MessageRing} (or a shared one) each burst is one message, offered whole with
+ * {@link MessageSink#offer(MemorySegment)}: the natural model of a DMA descriptor. A burst must then
+ * fit in the ring's {@link MessageSink#maxMessageLength()}; {@link BurstVerifier#verify(MessageSource)}
+ * checks such a stream.
+ *
  * <p>From {@code start} on, the sink belongs to the engine's daemon thread (a sink is used by one
  * thread at a time): do not use it elsewhere; {@link #close()} closes it. The counters may be read
  * from any thread. If the sink fails (broken pipe: the consumer is gone) the engine stops and
@@ -45,7 +50,7 @@ public final class BurstProducer implements AutoCloseable {
     /** How often the end-of-stream marker looks for room in a full ring. */
     private static final long MARKER_RETRY_NANOS = 200_000;
 
-    private final RingSink sink;
+    private final Target sink;
     private final MemorySegment burst;
     private final ScheduledExecutorService engine;
     /** The next sequence number; touched only by the engine thread. */
@@ -63,7 +68,44 @@ public final class BurstProducer implements AutoCloseable {
     /** The periodic bursts; cancelled by {@link #close()} before the end-of-stream marker is queued. */
     private ScheduledFuture<?> bursts;
 
-    private BurstProducer(RingSink sink, int burstBytes) {
+    /** One all-or-nothing write that never waits. */
+    @FunctionalInterface
+    private interface WholeWrite {
+        boolean write(MemorySegment record) throws IOException;
+    }
+
+    /**
+     * Where the bursts go: a byte ring's sink (bursts follow each other in its byte stream) or a
+     * message ring's sink (one burst per message).
+     *
+     * @param offer  a burst, never waiting; a refusal is counted as a drop by the ring
+     * @param marker the end-of-stream marker, never waiting and counting no drop: false when it does not fit now
+     * @param sink   closed last
+     */
+    private record Target(WholeWrite offer, WholeWrite marker, java.io.Closeable sink) implements java.io.Closeable {
+        static Target of(RingSink sink) {
+            return new Target(sink::offer, sink::tryWriteWhole, sink);
+        }
+
+        static Target of(MessageSink sink) {
+            return new Target(sink::offer, record -> {
+                MemorySegment slot = sink.tryClaim((int) record.byteSize());
+                if (slot == null) {
+                    return false;
+                }
+                MemorySegment.copy(record, 0, slot, 0, record.byteSize());
+                sink.commit();
+                return true;
+            }, sink);
+        }
+
+        @Override
+        public void close() throws IOException {
+            sink.close();
+        }
+    }
+
+    private BurstProducer(Target sink, int burstBytes) {
         this.sink = sink;
         this.burst = MemorySegment.ofArray(new byte[burstBytes]);
         this.engine = Executors.newSingleThreadScheduledExecutor(
@@ -93,6 +135,44 @@ public final class BurstProducer implements AutoCloseable {
      */
     public static BurstProducer start(RingSink sink, int burstBytes, Duration interval) {
         Objects.requireNonNull(sink, "sink");
+        return start(Target.of(sink), burstBytes, interval);
+    }
+
+    /**
+     * Starts the engine on a message ring with the defaults: one {@value #DEFAULT_BURST_BYTES}-byte
+     * message every 50 ms.
+     *
+     * @param sink the message ring end the bursts go into; the engine's thread uses it from now on
+     * @return the running engine
+     * @throws IllegalArgumentException when the default burst is longer than the ring's largest message
+     */
+    public static BurstProducer start(MessageSink sink) {
+        return start(sink, DEFAULT_BURST_BYTES, DEFAULT_INTERVAL);
+    }
+
+    /**
+     * Starts the engine on a message ring: each burst is one message of {@code burstBytes} bytes; the
+     * first goes at once, then one every {@code interval}. A burst that does not fit now is dropped
+     * and counted (here and as a drop in the ring's stats), whatever the ring's overflow policy.
+     *
+     * @param sink the message ring end the bursts go into; the engine's thread uses it from now on
+     * @param burstBytes bytes per burst, its 16-byte header included: 16 .. 2^24 and at most the
+     *                   ring's {@link MessageSink#maxMessageLength()}
+     * @param interval the time between burst starts; positive
+     * @return the running engine
+     * @throws IllegalArgumentException naming the argument when {@code burstBytes} or {@code interval}
+     *                                  is out of range
+     */
+    public static BurstProducer start(MessageSink sink, int burstBytes, Duration interval) {
+        Objects.requireNonNull(sink, "sink");
+        if (burstBytes > sink.maxMessageLength()) {
+            throw new IllegalArgumentException("burstBytes=" + burstBytes + " is longer than the ring's largest message"
+                    + " (maxMessageLength=" + sink.maxMessageLength() + "): each burst is one message");
+        }
+        return start(Target.of(sink), burstBytes, interval);
+    }
+
+    private static BurstProducer start(Target sink, int burstBytes, Duration interval) {
         Objects.requireNonNull(interval, "interval");
         if (burstBytes < BurstLayout.HEADER_BYTES || burstBytes > BurstLayout.MAX_BURST_BYTES) {
             throw new IllegalArgumentException("burstBytes=" + burstBytes + " is not in "
@@ -110,7 +190,7 @@ public final class BurstProducer implements AutoCloseable {
     private void fire() {
         BurstLayout.encode(burst, sequence++);
         try {
-            if (sink.offer(burst)) {
+            if (sink.offer().write(burst)) {
                 sent = sent + 1;
             } else {
                 dropped = dropped + 1;
@@ -148,7 +228,7 @@ public final class BurstProducer implements AutoCloseable {
      * IOException), or on interruption.
      */
     private void writeMarker(MemorySegment marker) throws IOException {
-        while (!sink.tryWriteWhole(marker)) {
+        while (!sink.marker().write(marker)) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }

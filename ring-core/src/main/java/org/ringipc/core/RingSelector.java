@@ -53,7 +53,7 @@ import java.util.concurrent.locks.LockSupport;
  * channel's methods after {@code select} (the selector reads the end's thread-confined state).
  *
  * <p><b>Ready.</b> A source is readable when a read would not wait: data is there, or EOF (the
- * sink closed, or its process died: noticed within about 250 ms), or
+ * sink closed, or its process died: noticed within 250 ms to 1 s, see below), or
  * an error to report. A sink is writable when at least {@code min(4096, capacity / 2)} bytes are
  * free (as {@code poll(2)} reports a pipe writable with {@code PIPE_BUF} bytes free), or when a write
  * would fail at once ("broken pipe"). A closed channel's key is dropped, not reported.
@@ -73,8 +73,11 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * Ends whose ring uses a SPIN, YIELD or BACKOFF strategy have peers that never ring: the selector
  * sleeps in slices of at most 1 ms while any such end is registered.
- * Every sleep lasts at most 250 ms; then peers are checked for death (one lock query per end) and it
- * sleeps again: a dead peer's key becomes ready within about 250 ms.
+ * Every sleep lasts at most until the next check of the peers for death (one lock query per end),
+ * then it sleeps again. The first check comes 250 ms after a select found a key ready; while every
+ * key stays idle the checks grow apart, doubling to one a second (each costs a system call per end:
+ * an idle selector of 100 rings then wakes once a second). So a dead peer's key becomes ready
+ * within about 250 ms on a busy selector and within about 1 s on an idle one.
  *
  * <p><b>Threads.</b> {@code select} and the selected-key set belong to one thread at a time.
  * {@link #register}, {@link RingKey#cancel()}, {@link #wakeup()} and closing a channel may come
@@ -95,6 +98,8 @@ public final class RingSelector implements AutoCloseable {
      * longer than a blocked end's {@link Waiter#PEER_POLL_NANOS}, because it is paid per end.
      */
     static final long PEER_POLL_NANOS = 250_000_000;
+    /** The longest gap between peer checks, reached by doubling while every key stays idle. */
+    static final long MAX_PEER_POLL_NANOS = 1_000_000_000;
     private static final long SPINNING_PEER_SLICE_NANOS = 1_000_000;
     private static final long MIN_POLL_NANOS = 10_000;
     private static final long MAX_POLL_NANOS = 1_000_000;
@@ -115,6 +120,8 @@ public final class RingSelector implements AutoCloseable {
     private volatile boolean closed;
     private volatile String waitDescription = "none yet";
     private long lastPeerPoll = System.nanoTime();
+    /** The gap to the next peer check: {@link #PEER_POLL_NANOS} after activity, doubling while idle. */
+    private long peerPollNanos = PEER_POLL_NANOS;
     /** Whether the last {@link #collectReady()} found any key ready (new to the selected set or not). */
     private boolean sawReady;
     /** The sleep's words and their expected values; grown as keys come, owned by the selecting thread. */
@@ -234,6 +241,9 @@ public final class RingSelector implements AutoCloseable {
                 int found = collectReady();
                 // a ready key already in the selected set ends the select too (with 0), as in NIO:
                 // sleeping on a ring that is ready would wake at once, again and again
+                if (found > 0 || sawReady) {
+                    peerPollNanos = PEER_POLL_NANOS;  // activity: check the peers soon again
+                }
                 if (found > 0 || sawReady || timeoutNanos == 0 || wakeupPending
                         || Thread.currentThread().isInterrupted()) {
                     wakeupPending = false;
@@ -244,12 +254,14 @@ public final class RingSelector implements AutoCloseable {
                 if (left <= 0) {
                     return 0;
                 }
-                if (now - lastPeerPoll >= PEER_POLL_NANOS) {
+                if (now - lastPeerPoll >= peerPollNanos) {
                     lastPeerPoll = now;
                     pollPeers();
+                    // idle since the last check (a ready key would have returned): the next one later
+                    peerPollNanos = Math.min(2 * peerPollNanos, MAX_PEER_POLL_NANOS);
                     continue;
                 }
-                sleep(Math.min(left, Math.max(1, PEER_POLL_NANOS - (now - lastPeerPoll))));
+                sleep(Math.min(left, Math.max(1, peerPollNanos - (now - lastPeerPoll))));
             }
         } finally {
             selecting = null;

@@ -55,7 +55,7 @@ class BurstEngineTest {
     }
 
     /** Waits for a condition the test cannot hurry (the engine's clock), checking every millisecond. */
-    private static void awaitCondition(BooleanSupplier condition) {
+    static void awaitCondition(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "condition not reached within 30 s");
@@ -176,9 +176,7 @@ class BurstEngineTest {
         try (Ring ring = Ring.allocate(1 << 16)) {
             RingSink sink = ring.sink();
             sink.write(burst(0, 100));
-            MemorySegment damaged = burst(1, 100);
-            damaged.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 50, (byte) (damaged.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 50) ^ 1));
-            sink.write(damaged);
+            sink.write(damaged(1, 100));
             sink.write(burst(3, 40));  // 2 never sent
             sink.write(burst(4, 16));  // a header-only burst is still a burst
             byte[] end = new byte[16];
@@ -252,9 +250,17 @@ class BurstEngineTest {
         }
     }
 
-    private static MemorySegment burst(long sequence, int length) {
+    static MemorySegment burst(long sequence, int length) {
         MemorySegment b = MemorySegment.ofArray(new byte[length]);
         BurstLayout.encode(b, sequence);
+        return b;
+    }
+
+    /** A burst with one payload bit flipped: its CRC32C no longer matches. */
+    static MemorySegment damaged(long sequence, int length) {
+        MemorySegment b = burst(sequence, length);
+        long at = length / 2;
+        b.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at, (byte) (b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at) ^ 1));
         return b;
     }
 

@@ -182,15 +182,18 @@ class RingSelectorProcessTest {
         }
     }
 
-    /** One select on another thread, whose result is the attachment of a key it found, handled and removed. */
+    /**
+     * One select on another thread, whose result is the attachment of a key it found with data,
+     * handled and removed. A key found at EOF or closed under it is passed over: closing a ring
+     * closes its sink before its source, so a select may see the EOF before the source closes.
+     */
     private static CompletableFuture<Object> selectOnce(RingSelector selector) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 while (true) {
                     selector.select();
                     for (RingKey key : selector.selectedKeys()) {
-                        if (key.channel().isOpen()) {
-                            ((RingSource) key.channel()).tryRead(ByteBuffer.allocate(4096));
+                        if (key.channel().isOpen() && readSome((RingSource) key.channel())) {
                             selector.selectedKeys().clear();
                             return key.attachment();
                         }
@@ -201,6 +204,15 @@ class RingSelectorProcessTest {
                 throw new RuntimeException(e);
             }
         });
+    }
+
+    /** True when a read took data; false at EOF or when the source was closed meanwhile. */
+    private static boolean readSome(RingSource source) throws IOException {
+        try {
+            return source.tryRead(ByteBuffer.allocate(4096)) > 0;
+        } catch (java.nio.channels.ClosedChannelException e) {
+            return false;
+        }
     }
 
     /** The child's main thread: its first thread named "java" after the launcher's own (whose tid is the pid). */

@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.ringipc.core.BurstProducer;
-import org.ringipc.core.RingSink;
-import org.ringipc.mmap.SharedRing;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ring dma FILE [--burst 512] [--interval 50ms] [--duration D]}: the simulated DMA engine
- * ({@link BurstProducer}) as the producer of a shared ring. It takes the sink, drops a burst into
+ * ({@link BurstProducer}) as the producer of a shared ring of either kind (on a message ring each
+ * burst is one message, so {@code --burst} is at most its largest message). It takes the sink, drops a burst into
  * the ring every interval whether or not a consumer keeps up (a burst that does not fit is dropped
  * and counted), and stops after {@code --duration} or on Ctrl+C / SIGTERM. Stopping writes the
  * end-of-stream marker and closes the sink (so {@code ring consume} counts trailing drops as gaps
@@ -28,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dma", mixinStandardHelpOptions = true, versionProvider = RingCommand.Version.class,
         description = {
         "Run the simulated DMA engine into the ring: a burst (sequence, length, CRC32C) every interval;"
-                + " a burst that does not fit is dropped and counted.",
+                + " a burst that does not fit is dropped and counted. On a message ring each burst is one message.",
         "Stops after --duration or on Ctrl+C, closes the sink (EOF for the consumer) and prints bursts sent,"
                 + " dropped, bytes and seconds."})
 final class DmaCommand implements Callable<Integer> {
@@ -65,10 +64,13 @@ final class DmaCommand implements Callable<Integer> {
         }
         Map<String, Object> report = new LinkedHashMap<>();
         try (StopSignal signal = StopSignal.install();
-             SharedRing ring = SharedRing.open(file)) {
-            RingSink sink = ring.sink();
+             AnyRing ring = AnyRing.open(file)) {
+            if (burst > ring.maxBurstBytes()) {
+                throw new ParameterException(spec.commandLine(), "--burst=" + burst + " is longer than the largest message"
+                        + " of the message ring " + file + " (maxMessageLength=" + ring.maxBurstBytes() + ")");
+            }
             long started = System.nanoTime();
-            BurstProducer dma = BurstProducer.start(sink, burst, interval);
+            BurstProducer dma = ring.startDma(burst, interval);
             long ran;
             try {
                 // wakes early on Ctrl+C, and every CHECK to see whether the engine stopped (broken pipe)

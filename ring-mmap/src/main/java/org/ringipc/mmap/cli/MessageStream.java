@@ -13,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 
+import org.ringipc.core.MessageHandler;
 import org.ringipc.core.MessageSink;
 import org.ringipc.core.MessageSource;
 
@@ -36,13 +37,15 @@ final class MessageStream {
     static final class Options {
         @picocli.CommandLine.Option(names = "--framing", paramLabel = "FRAMING", defaultValue = "LINES",
                 description = "On a message ring: LINES (one message per line, the default) or U32"
-                        + " (a 4-byte little-endian length, then the message).")
+                        + " (a 4-byte little-endian length, then the message). 'ring read' of several files"
+                        + " (or --tag) frames every record so, a byte ring's lines too.")
         Framing framing;
 
         @picocli.CommandLine.Option(names = "--delimiter", paramLabel = "BYTE", defaultValue = "\\n",
                 converter = Delimiter.class,
                 description = "On a message ring with LINES framing: the byte that ends a message"
-                        + " (default \\n; also \\0, \\t or 0xNN).")
+                        + " (default \\n; also \\0, \\t or 0xNN). 'ring read' of several files (or --tag)"
+                        + " also cuts byte rings into records at it.")
         byte delimiter;
     }
 
@@ -110,44 +113,26 @@ final class MessageStream {
     /** Writes every message to {@code output}, framed, until EOF. */
     static void read(Path file, OutputStream output, Framing framing, byte delimiter) throws IOException {
         try (SharedMessageRing ring = SharedMessageRing.open(file); MessageSource source = ring.source()) {
-            OutputStream out = new BufferedOutputStream(output, 64 * 1024);
-            byte[] copy = new byte[ring.maxMessageLength()];
-            byte[] prefix = new byte[Integer.BYTES];
+            RecordOut out = new RecordOut(new BufferedOutputStream(output, 64 * 1024), framing, delimiter);
+            byte[] noTag = new byte[0];
+            MessageHandler emit = msg -> out.emit(noTag, msg);
             try {
                 while (true) {
-                    int n = source.poll(msg -> emit(out, msg, framing, delimiter, copy, prefix), 1024);
+                    int n = source.poll(emit, 1024);
                     if (n < 0) {
                         break;
                     }
                     if (n == 0) {
                         out.flush();  // idle: hand what we have to the next program before we wait
-                        if (source.take(msg -> emit(out, msg, framing, delimiter, copy, prefix)) < 0) {
+                        if (source.take(emit) < 0) {
                             break;
                         }
                     }
                 }
+                out.flush();
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            out.flush();
-        }
-    }
-
-    private static void emit(OutputStream out, MemorySegment msg, Framing framing, byte delimiter, byte[] copy,
-                             byte[] prefix) {
-        int length = (int) msg.byteSize();
-        MemorySegment.copy(msg, ValueLayout.JAVA_BYTE, 0, copy, 0, length);
-        try {
-            if (framing == Framing.U32) {
-                MemorySegment.ofArray(prefix).set(U32_LE, 0, length);
-                out.write(prefix);
-                out.write(copy, 0, length);
-            } else {
-                out.write(copy, 0, length);
-                out.write(delimiter);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("stdout: " + e.getMessage(), e);
         }
     }
 

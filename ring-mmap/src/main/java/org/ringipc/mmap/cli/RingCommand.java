@@ -23,13 +23,13 @@ import picocli.CommandLine.Spec;
  * <pre>
  *   ring create FILE [--capacity BYTES]     make a shared ring file (replaces one that is there)
  *   ring write FILE &lt; input                 stdin into the ring; closes the sink at EOF
- *   ring read FILE &gt; output                 the ring to stdout until EOF
+ *   ring read FILE... [--tag] &gt; output      the rings to stdout until EOF (several: whole lines/messages)
  *   ring stat FILE [--json]                 capacity, used, counters, who holds each end
  *   ring stat FILE --watch [INTERVAL] [--count N]
  *                                           a line of rates per interval (MB/s, writes/s, drops/s..), like vmstat
  *   ring dma FILE [--burst 512] [--interval 50ms] [--duration D]
  *                                           the simulated DMA engine as producer; prints sent, dropped, bytes
- *   ring consume FILE [--delay D]           verify the bursts until EOF or Ctrl+C; prints bursts, bytes,
+ *   ring consume FILE... [--delay D]        verify the bursts until EOF or Ctrl+C; prints bursts, bytes,
  *                                           gaps, corrupt, drops and CPU time (exit 3 if any burst was corrupt)
  *   ring help [COMMAND]                     the usage of ring or of one command (as COMMAND --help)
  *   ring completion                         a bash completion script: source &lt;(ring completion)
