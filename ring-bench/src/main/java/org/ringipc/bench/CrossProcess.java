@@ -164,7 +164,7 @@ final class CrossProcess {
                     }
                 }
                 case RAW_RING -> {
-                    Link link = RawRingLink.create(dir, bufferBytes, RawRing.Tuning.LANE, FORWARD_RING_BYTES);
+                    Link link = RawRingLink.create(dir, bufferBytes, RawRing.Tuning.LANE.prefaulted(), FORWARD_RING_BYTES);
                     yield new Session(dir, launch(transport, args), link);
                 }
                 case BRIDGE_UDP -> BridgeLane.start(dir, args, bufferBytes);

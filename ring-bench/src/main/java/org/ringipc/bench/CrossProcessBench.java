@@ -111,7 +111,8 @@ final class CrossProcessBench {
         results.add(transport, Metric.RTT_IDLE_P99, 1, idle.getValueAtPercentile(99.0));
         addSleeps(results, transport, Metric.SLEEPS_PER_IDLE_RTT, link, sleeps, idle);
         for (int chunk : config.chunkSizes()) {
-            Protocol.streamUntil(link, chunk, config.warmup().toNanos());
+            // a fresh peer's bulk loop is cold: warm until the rate settles, at most 20 warm-up lengths
+            Protocol.warmStreamUntilSettled(link, chunk, config.warmup().toNanos(), 20 * config.warmup().toNanos(), fresh);
             results.add(transport, Metric.THROUGHPUT, chunk,
                     Protocol.streamUntil(link, chunk, config.measure().toNanos()));
         }

@@ -130,19 +130,59 @@ final class Protocol {
      */
     static double streamUntil(Link link, int chunkBytes, long durationNanos) throws IOException {
         long start = System.nanoTime();
-        long deadline = start + durationNanos;
+        long bytes = sendUntil(link, chunkBytes, start + durationNanos);
+        bytes += endStream(link, chunkBytes);
+        long elapsed = System.nanoTime() - start;
+        return megabytesPerSecond(bytes, elapsed);
+    }
+
+    /**
+     * Harness side of a bulk warm-up phase (one phase for the peer, as {@link #streamUntil}) that
+     * lasts until the rate settles rather than for a fixed time. A peer reused from an earlier round
+     * is compiled already: one slice of {@code sliceNanos}, as before. A fresh peer meets its bulk
+     * read loop here for the first time (its round trips warmed other code), so slices repeat until
+     * one's send rate is within {@link #SETTLED} of the one before, from the third slice on (the
+     * first runs interpreted code and, on a new ring, was paying page faults), or until
+     * {@code capNanos}.
+     *
+     * @return how many slices it took
+     */
+    static int warmStreamUntilSettled(Link link, int chunkBytes, long sliceNanos, long capNanos, boolean freshPeer)
+            throws IOException {
+        long begin = System.nanoTime();
+        long cap = begin + capNanos;
+        double previous = Double.NaN;
+        int slices = 0;
+        while (true) {
+            long start = System.nanoTime();
+            double rate = megabytesPerSecond(sendUntil(link, chunkBytes, start + sliceNanos), System.nanoTime() - start);
+            slices++;
+            if (!freshPeer || slices >= 3 && settled(previous, rate) || System.nanoTime() >= cap) {
+                break;
+            }
+            previous = rate;
+        }
+        endStream(link, chunkBytes);
+        return slices;
+    }
+
+    /** Sends {@code GO} chunks until the deadline (at least one); returns the bytes sent. */
+    private static long sendUntil(Link link, int chunkBytes, long deadlineNanos) throws IOException {
         long bytes = 0;
         do {
             link.marker(GO);
             link.send(chunkBytes);
             bytes += chunkBytes;
-        } while (System.nanoTime() < deadline);
+        } while (System.nanoTime() < deadlineNanos);
+        return bytes;
+    }
+
+    /** Sends the {@code STOP} chunk and waits for the peer's acknowledgement; returns the bytes sent. */
+    private static long endStream(Link link, int chunkBytes) throws IOException {
         link.marker(STOP);
         link.send(chunkBytes);
-        bytes += chunkBytes;
         link.receive(1);
-        long elapsed = System.nanoTime() - start;
-        return megabytesPerSecond(bytes, elapsed);
+        return chunkBytes;
     }
 
     /** Peer side of a bulk phase: reads whole chunks until the {@code STOP} one, then acknowledges. */

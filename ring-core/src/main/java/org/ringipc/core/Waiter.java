@@ -22,7 +22,10 @@ final class Waiter {
         /** True when waiting should stop: data or room is there, or an end closed. */
         boolean ready();
 
-        /** Called about every {@link #PEER_POLL_NANOS} while waiting: look for a dead peer. */
+        /**
+         * Called while waiting, first after {@link #PEER_POLL_NANOS}, then at intervals that double
+         * up to {@link #MAX_PEER_POLL_NANOS}: look for a dead peer.
+         */
         default void pollPeer() {
         }
     }
@@ -33,8 +36,18 @@ final class Waiter {
 
     static final long SPIN_NANOS = 20_000;
     static final long YIELD_NANOS = 60_000;
-    static final long SLEEP_SLICE_NANOS = 100_000_000;
+    /** The first liveness poll of a wait comes this long after it began. */
     static final long PEER_POLL_NANOS = 100_000_000;
+    /**
+     * The longest interval between two liveness polls of one wait, so the longest a sleeping BLOCK
+     * end takes to see its peer die (plus a lock query and a wake-up): a wait polls after 100, 300,
+     * 700, 1,200 ms and then every 500 ms, sleeping in between without a wake. A sleeping end thus
+     * wakes twice a second once it has slept a second, where fixed 100 ms slices woke it 10 times;
+     * a peer that dies while its partner is busy is seen within 100 ms of the partner's wait. An
+     * interrupt of a platform thread asleep in a futex is seen at the same points (the kernel does not
+     * end the wait for it), so within 500 ms.
+     */
+    static final long MAX_PEER_POLL_NANOS = 500_000_000;
     private static final long MAX_BACKOFF_NANOS = 1_000_000;
     /**
      * A BLOCK wait this soon after its thread woke a sleeping peer, or was itself woken from a sleep,
@@ -77,6 +90,7 @@ final class Waiter {
         final long start = System.nanoTime();
         long now = start;
         long lastPoll = start;
+        long pollPeriod = PEER_POLL_NANOS;
         long backoff = 1_000;
         boolean slept = false;
         final long spinNanos = strategy == WaitStrategy.BLOCK && yieldFirst(start) ? 0 : SPIN_NANOS;
@@ -97,8 +111,9 @@ final class Waiter {
                 if (timed && now - deadline >= 0) {
                     return TIMED_OUT;
                 }
-                if (now - lastPoll >= PEER_POLL_NANOS) {
+                if (now - lastPoll >= pollPeriod) {
                     lastPoll = now;
+                    pollPeriod = Math.min(pollPeriod * 2, MAX_PEER_POLL_NANOS);
                     condition.pollPeer();
                 }
             }
@@ -124,7 +139,9 @@ final class Waiter {
                     } else if (waited < YIELD_NANOS) {
                         Thread.yield();
                     } else {
-                        long slice = timed ? Math.min(SLEEP_SLICE_NANOS, deadline - now) : SLEEP_SLICE_NANOS;
+                        // sleep until the next liveness poll is due: one wake per poll
+                        long untilPoll = Math.max(1, lastPoll + pollPeriod - now);
+                        long slice = timed ? Math.min(untilPoll, deadline - now) : untilPoll;
                         if (slice > 0 && sleep(condition, slice, slept)) {
                             slept = true;
                         }

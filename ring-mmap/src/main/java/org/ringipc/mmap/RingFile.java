@@ -173,6 +173,8 @@ final class RingFile<R> {
                 }
                 mapped = MappedFile.map(target, ch, size);
             }
+            // before the format: no copy in the ring's life pays for a first touch (Prefault)
+            Prefault.created(mapped.segment());
             // the temporary name is ours alone: the locks' descriptor is on the file just mapped
             record = recordLocks(tmp);
             EndLocks locks = endLocks(record, mapped);
@@ -328,6 +330,10 @@ final class RingFile<R> {
             if (size != required) {
                 throw new RingFormatException("size=" + size + " does not match capacity=" + capacity
                         + ", which needs " + required + " bytes");
+            }
+            if (!readOnly) {
+                // a valid ring only: no first touch in this process's copies either (Prefault)
+                Prefault.opened(mapped.segment());
             }
             return new RingFile<>(mapped, ring, doorbell, locks, record);
         } catch (RingFormatException e) {

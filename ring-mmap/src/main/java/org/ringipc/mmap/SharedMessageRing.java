@@ -84,7 +84,9 @@ public final class SharedMessageRing implements AutoCloseable {
      * Creates the message-ring file, or replaces the ring file there, exactly as
      * {@link SharedRing#create(Path, int, RingOptions, Set, boolean)} does (formatted under a
      * temporary name and renamed over {@code file}; mode applied exactly; links, non-regular files
-     * and, without {@code force}, non-ring files refused).
+     * and, without {@code force}, non-ring files refused), and taking the file's whole size from
+     * its file system at creation (every page faulted in, see {@link SharedRing#create(Path, int,
+     * RingOptions, Set, boolean)}).
      *
      * @param file the ring file's path
      * @param capacity data bytes, framing included: a power of two in 4096 .. 2^30

@@ -35,7 +35,7 @@ import org.ringipc.core.RingSource;
 class SharedRingProcessTest {
 
     private static final Duration CHILD = Duration.ofSeconds(120);
-    /** How long a survivor may take to notice a dead peer: the core polls every 100 ms. */
+    /** How long a survivor may take to notice a dead peer: the core polls at most 500 ms apart. */
     private static final long PEER_DEATH_BOUND_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     @TempDir(factory = ShmTempDir.class)
@@ -124,19 +124,34 @@ class SharedRingProcessTest {
 
     @Test
     void aBlockedReaderGetsEofWhenItsWriterProcessIsKilled() throws Exception {
-        Path file = dir.resolve("writer-dies");
+        long noticed = eofAfterWriterKilled(dir.resolve("writer-dies"), Duration.ofMillis(300));
+        assertTrue(noticed < PEER_DEATH_BOUND_NANOS, "EOF came " + noticed / 1_000_000 + " ms after the kill");
+    }
+
+    /**
+     * The liveness polls of a long wait come at most {@code Waiter.MAX_PEER_POLL_NANOS} (500 ms) apart:
+     * a reader asleep for seconds still sees its writer die within a second (the bridge's promise).
+     */
+    @Test
+    void aReaderAsleepForSecondsSeesItsWriterDieWithinASecond() throws Exception {
+        long noticed = eofAfterWriterKilled(dir.resolve("writer-dies-late"), Duration.ofSeconds(4));
+        assertTrue(noticed < TimeUnit.SECONDS.toNanos(1), "EOF came " + noticed / 1_000_000 + " ms after the kill");
+    }
+
+    /** A reader blocks on an empty ring whose writer, a child JVM, is killed after {@code delay}: ns from kill to EOF. */
+    private long eofAfterWriterKilled(Path file, Duration delay) throws Exception {
         try (SharedRing ring = SharedRing.create(file, 4096); RingSource source = ring.source();
              ChildJvm child = ChildJvm.start(Peer.class, "hold-sink", file.toString(), "1000")) {
             assertEquals("ready", child.readLine(CHILD));
             ByteBuffer buf = ByteBuffer.allocate(4096);
             assertEquals(1000, source.read(buf));
-            AtomicLong killedAt = child.killAfter(Duration.ofMillis(300));
+            AtomicLong killedAt = child.killAfter(delay);
             buf.clear();
             int n = source.read(buf);     // blocks: the ring is empty and the writer still holds the end
             long noticed = System.nanoTime() - killedAt.get();
             assertEquals(-1, n);
             assertTrue(killedAt.get() != 0, "read returned before the writer was killed");
-            assertTrue(noticed < PEER_DEATH_BOUND_NANOS, "EOF came " + noticed / 1_000_000 + " ms after the kill");
+            return noticed;
         }
     }
 
@@ -159,7 +174,7 @@ class SharedRingProcessTest {
     /**
      * 20,000 one-byte round trips through a child that echoes ring A into ring B, both BLOCK; before
      * every other round the parent pauses so that the child falls asleep in the futex. A
-     * lost wake-up leaves its sleeper in the futex until the 100 ms slice ends, so it shows as a
+     * lost wake-up leaves its sleeper in the futex until the wait's first 100 ms slice ends, so it shows as a
      * round trip of about 100 ms or more. A loaded machine also stalls a process now and then for
      * that long, so a few slow round trips are allowed; a protocol that loses wake-ups loses them
      * by the hundred over 40,000 sleeps.
