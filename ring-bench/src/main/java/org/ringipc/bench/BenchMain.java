@@ -56,7 +56,7 @@ public final class BenchMain {
     static final String USAGE = """
             usage: ring bench [--quick] [--json FILE] [--rounds N] [--only T,T,...]
                               [--warmup-ms MS] [--measure-ms MS]
-              --quick        3 short rounds, under 2 minutes (default: 7 rounds, under 10 minutes)
+              --quick        3 short rounds, about 3 minutes (default: 7 rounds, about 12 minutes)
               --json FILE    also write every figure as JSON, and FILE.png (FILE less .json) with plots
               --rounds N     interleaved rounds; each figure is the median of them
               --only LIST    transports to measure, comma-separated, from:
