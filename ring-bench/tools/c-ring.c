@@ -1,6 +1,6 @@
 // A C SPSC ring between two processes (fork + shared anonymous mapping), the hardware figure that
 // BulkExperiment --c-ring runs in its rounds. Build: cc -O2 -mavx2 -o target/c-ring tools/c-ring.c
-// Run: c-ring CAPACITY CHUNK SECONDS memcpy|movsb|loop|nt; prints the median single-copy times and MB/s.
+// Run: c-ring CAPACITY CHUNK SECONDS memcpy|movsb|loop|nt|vec; prints the median single-copy times and MB/s.
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,9 @@ static void cp(void *restrict d, const void *restrict s, size_t n) {
   if (mode == 0) memcpy(d, s, n);
   else if (mode == 1) { __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) :: "memory"); }
   else if (mode == 2) { uint64_t *D = d; const uint64_t *S = s; for (size_t i = 0; i < n / 8; i++) D[i] = S[i]; }
+  else if (mode == 4) { char *D = d; const char *S = s; for (size_t i = 0; i < n; i += 128) { // 32-byte vector stores, as the JDK's copy stub
+      __m256i a = _mm256_loadu_si256((const __m256i*)(S+i)), b = _mm256_loadu_si256((const __m256i*)(S+i+32)), c = _mm256_loadu_si256((const __m256i*)(S+i+64)), e = _mm256_loadu_si256((const __m256i*)(S+i+96));
+      _mm256_storeu_si256((__m256i*)(D+i), a); _mm256_storeu_si256((__m256i*)(D+i+32), b); _mm256_storeu_si256((__m256i*)(D+i+64), c); _mm256_storeu_si256((__m256i*)(D+i+96), e); } }
   else { char *D = d; const char *S = s; for (size_t i = 0; i < n; i += 32) _mm256_stream_si256((__m256i*)(D+i), _mm256_loadu_si256((const __m256i*)(S+i))); _mm_sfence(); }
 }
 static long ns(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1000000000L + t.tv_nsec; }
@@ -27,7 +30,7 @@ static long median(void) { qsort(times_, ntimes, sizeof(long), cmpl); return nti
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
 int main(int argc, char **argv) {
   size_t cap = atol(argv[1]), chunk = atol(argv[2]); double secs = atof(argv[3]);
-  mode = !strcmp(argv[4], "memcpy") ? 0 : !strcmp(argv[4], "movsb") ? 1 : !strcmp(argv[4], "loop") ? 2 : 3;
+  mode = !strcmp(argv[4], "memcpy") ? 0 : !strcmp(argv[4], "movsb") ? 1 : !strcmp(argv[4], "loop") ? 2 : !strcmp(argv[4], "nt") ? 3 : 4;
   char *m = mmap(0, 4096 + cap + 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   hdr_t *h = (hdr_t *)m; char *data = m + 4096; volatile uint64_t *done = (volatile uint64_t *)(m + 2048);
   char *buf = aligned_alloc(4096, chunk); memset(buf, 1, chunk);

@@ -61,7 +61,7 @@ public final class BenchMain {
               --rounds N     interleaved rounds; each figure is the median of them
               --only LIST    transports to measure, comma-separated, from:
                              ring-spin ring-block raw-ring pipe unix-socket tcp-loopback
-                             message-ring-spin message-ring-block c-ring c-to-java
+                             message-ring-spin message-ring-block c-ring c-to-java java-to-c
                              shm-limit copy-limit
                              ring message-ring locked-ring agrona jctools nio-pipe
               --warmup-ms MS untimed run before each timed one

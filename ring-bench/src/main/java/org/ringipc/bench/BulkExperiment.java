@@ -25,7 +25,7 @@ import org.ringipc.mmap.SharedRing;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp ring-bench/target/ring-bench.jar org.ringipc.bench.BulkExperiment \
- *     [--set causes|capacity|chunk] [--rounds N] [--warmup-ms MS] [--measure-ms MS] [--c-ring PROGRAM]
+ *     [--set causes|writer|capacity|chunk] [--rounds N] [--warmup-ms MS] [--measure-ms MS] [--c-ring PROGRAM]
  * </pre>
  *
  * {@code --c-ring PROGRAM} runs {@code PROGRAM CAPACITY CHUNK SECONDS memcpy} once per round and
@@ -100,11 +100,17 @@ public final class BulkExperiment {
                 }
                 v.add(new Variant("raw-64MiB-prefaulted", false, 64 * MIB, LANE.prefaulted()));
             }
+            case "writer" -> {
+                v.add(new Variant("ring-spin", true, 4 * MIB, LANE));
+                v.add(new Variant("raw", false, 4 * MIB, LANE));
+                v.add(new Variant("raw-memcpy-in", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.MEMCPY_IN, 0, true, 0, false)));
+                v.add(new Variant("raw-memcpy", false, 4 * MIB, new RawRing.Tuning(RawRing.Copy.MEMCPY, 0, true, 0, false)));
+            }
             case "chunk" -> {
                 v.add(new Variant("ring-spin", true, 4 * MIB, LANE));
                 v.add(new Variant("raw", false, 4 * MIB, LANE));
             }
-            default -> throw new IllegalArgumentException("set=" + set + " is not causes, capacity or chunk");
+            default -> throw new IllegalArgumentException("set=" + set + " is not causes, writer, capacity or chunk");
         }
         return v;
     }

@@ -121,12 +121,13 @@ final class CrossProcess {
         args.addAll(phases);
         try {
             return switch (transport) {
-                case RING_SPIN, RING_BLOCK -> {
+                case RING_SPIN, RING_BLOCK, JAVA_TO_C -> {
                     RingOptions opts = RingOptions.defaults().withWaitStrategy(
-                            transport == Transport.RING_SPIN ? WaitStrategy.SPIN : WaitStrategy.BLOCK);
+                            transport == Transport.RING_BLOCK ? WaitStrategy.BLOCK : WaitStrategy.SPIN);
                     SharedRing forward = SharedRing.create(dir.resolve("forward.ring"), FORWARD_RING_BYTES, opts);
                     SharedRing reverse = SharedRing.create(dir.resolve("reverse.ring"), REVERSE_RING_BYTES, opts);
-                    Process peer = launch(transport, args);
+                    Process peer = transport == Transport.JAVA_TO_C
+                            ? NativeLanes.startPeer(NativeLanes.programDir(), args) : launch(transport, args);
                     Link link = new RingLink(forward.sink(), reverse.source(), bufferBytes,
                             () -> sleeps(forward) + sleeps(reverse), () -> {
                                 forward.close();

@@ -72,6 +72,14 @@ final class CrossProcessBench {
                 }
             }
             case C_RING, C_TO_JAVA -> NativeLanes.round(transport, config, results, NativeLanes.programDir());
+            case JAVA_TO_C -> {
+                java.util.Optional<String> why = NativeLanes.unavailable(NativeLanes.programDir());
+                if (why.isPresent()) {
+                    results.skip(transport, why.get());
+                } else {
+                    linked(transport, config, results, peers.session(transport, config));
+                }
+            }
             default -> linked(transport, config, results, peers.session(transport, config));
         }
     }

@@ -214,6 +214,14 @@ final class NativeLanes {
     }
 
     /**
+     * Starts {@code cring-peer} as the peer of a harness session ({@code java-to-c}): the same
+     * arguments and control FIFO as a peer JVM's. It prints nothing on stdout; its stderr is this JVM's.
+     */
+    static Process startPeer(Path dir, List<String> args) throws IOException {
+        return start(dir, args, ProcessBuilder.Redirect.DISCARD);
+    }
+
+    /**
      * Starts {@code cring-peer} with {@code args}; its stdin stays a pipe to this JVM, which it
      * watches (EOF: this JVM is gone, so it ends too), and its stderr is this JVM's.
      */

@@ -42,8 +42,23 @@ final class RawRing {
         /** {@code ByteBuffer.put(int, ByteBuffer, int, int)} on buffer views of the segments. */
         BUFFER,
         /** A Java loop of 8-byte unaligned gets and sets (what C2 makes of it). */
-        LONGS
+        LONGS,
+        /**
+         * The C library's {@code memcpy} through an FFM downcall, both ends (glibc picks
+         * {@code rep movsb} for these sizes on this CPU). Experiment only: a native copy touching a
+         * truncated mapped file kills the JVM with SIGBUS, which the product must never risk.
+         */
+        MEMCPY,
+        /** {@code memcpy} for the producer's copies in, {@code MemorySegment.copy} for the consumer's out. */
+        MEMCPY_IN
     }
+
+    /** {@code void *memcpy(void *dst, const void *src, size_t n)} of the C library. */
+    private static final java.lang.invoke.MethodHandle MEMCPY = java.lang.foreign.Linker.nativeLinker().downcallHandle(
+            java.lang.foreign.Linker.nativeLinker().defaultLookup().find("memcpy").orElseThrow(),
+            java.lang.foreign.FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG),
+            java.lang.foreign.Linker.Option.critical(false));
 
     /**
      * What the experiment varies.
@@ -238,6 +253,23 @@ final class RawRing {
                 dst.put((int) toOffset, src, (int) fromOffset, n);
             }
             case LONGS -> copyLongs(from, fromOffset, to, toOffset, n);
+            case MEMCPY -> memcpy(from, fromOffset, to, toOffset, n);
+            case MEMCPY_IN -> {
+                if (to == data) {
+                    memcpy(from, fromOffset, to, toOffset, n);
+                } else {
+                    MemorySegment.copy(from, fromOffset, to, toOffset, n);
+                }
+            }
+        }
+    }
+
+    private static void memcpy(MemorySegment from, long fromOffset, MemorySegment to, long toOffset, int n) {
+        // asSlice checks the bounds; the downcall keeps both segments' arenas alive while it runs
+        try {
+            MemorySegment ignored = (MemorySegment) MEMCPY.invokeExact(to.asSlice(toOffset, n), from.asSlice(fromOffset, n), (long) n);
+        } catch (Throwable e) {
+            throw new IllegalStateException("memcpy downcall failed", e);
         }
     }
 

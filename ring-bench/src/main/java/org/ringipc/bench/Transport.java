@@ -51,7 +51,13 @@ public enum Transport {
      * A C process (ringipc.h) writing, a Java ring end reading, over the same files as
      * {@code ring-spin}: the round trip both ways, the bulk from C to Java, timed in C.
      */
-    C_TO_JAVA("c-to-java", Scope.CROSS_PROCESS);
+    C_TO_JAVA("c-to-java", Scope.CROSS_PROCESS),
+    /**
+     * The harness's Java ring end (the product's {@code ring-spin} files and link) against a C
+     * peer ({@code cring-peer}, ringipc.h) instead of a peer JVM: the bulk from Java to C, timed
+     * in Java, which tells the Java writer's cost apart from the Java reader's.
+     */
+    JAVA_TO_C("java-to-c", Scope.CROSS_PROCESS);
 
     /** Where the two ends of a transport live. */
     public enum Scope { CROSS_PROCESS, IN_PROCESS }

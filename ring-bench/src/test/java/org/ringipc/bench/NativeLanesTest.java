@@ -73,6 +73,46 @@ class NativeLanesTest {
     }
 
     @Test
+    @Timeout(120)
+    void javaToCRunsTheHarnessAgainstTheCPeerAndReportsEveryFigure() throws Exception {
+        Results results = javaToC(cPrograms());
+        assertTrue(results.skipped().isEmpty(), results.skipped().toString());
+        assertTrue(results.median(Transport.JAVA_TO_C, Metric.RTT_P50, 1).orElseThrow() > 0);
+        assertTrue(results.median(Transport.JAVA_TO_C, Metric.RTT_IDLE_P50, 1).orElseThrow() > 0);
+        for (int chunk : TINY.chunkSizes()) {
+            assertTrue(results.median(Transport.JAVA_TO_C, Metric.THROUGHPUT, chunk).orElseThrow() > 0, "java-to-c " + chunk);
+        }
+        // both rings spin: the C peer never sleeps, as the shared headers count it
+        assertEquals(0.0, results.median(Transport.JAVA_TO_C, Metric.SLEEPS_PER_RTT, 1).orElseThrow());
+    }
+
+    @Test
+    @Timeout(60)
+    void withoutTheCPeerJavaToCIsSkippedWithTheReason(@TempDir Path empty) throws Exception {
+        Results results = javaToC(empty);
+        assertEquals(List.of(Transport.JAVA_TO_C), List.copyOf(results.skipped().keySet()));
+        assertTrue(results.skipped().get(Transport.JAVA_TO_C).startsWith(empty.resolve("cring-peer") + " is not built"),
+                results.skipped().toString());
+        assertTrue(results.summaries().isEmpty(), results.summaries().toString());
+    }
+
+    /** One round of java-to-c with the C programs looked up in {@code dir}. */
+    private static Results javaToC(Path dir) throws IOException {
+        Results results = new Results();
+        String before = System.setProperty(NativeLanes.DIR_PROPERTY, dir.toString());
+        try {
+            CrossProcessBench.round(Transport.JAVA_TO_C, TINY, results);
+        } finally {
+            if (before == null) {
+                System.clearProperty(NativeLanes.DIR_PROPERTY);
+            } else {
+                System.setProperty(NativeLanes.DIR_PROPERTY, before);
+            }
+        }
+        return results;
+    }
+
+    @Test
     void aDriverLineIsRecordedByItsMetricNameAndAnythingElseIsAClearError() throws Exception {
         Results results = new Results();
         NativeLanes.record("throughput_mb_s 65536 1234.500", Transport.C_RING, results);

@@ -37,7 +37,7 @@ class ReportTest {
     void everyTransportAndMetricHasItsContractName() {
         assertEquals(List.of("ring-spin", "ring-block", "pipe", "unix-socket", "tcp-loopback", "bridge-udp", "shm-limit",
                         "copy-limit", "ring", "message-ring", "locked-ring", "agrona", "jctools", "nio-pipe", "raw-ring",
-                        "message-ring-spin", "message-ring-block", "c-ring", "c-to-java"),
+                        "message-ring-spin", "message-ring-block", "c-ring", "c-to-java", "java-to-c"),
                 java.util.Arrays.stream(Transport.values()).map(Transport::id).toList());
         assertEquals(List.of("rtt_p50_ns", "rtt_p99_ns", "rtt_p999_ns", "rtt_max_ns", "throughput_mb_s", "messages_per_s",
                         "rtt_idle_p50_ns", "rtt_idle_p99_ns", "sleeps_per_rtt", "sleeps_per_idle_rtt"),
