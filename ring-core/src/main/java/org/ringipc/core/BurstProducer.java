@@ -225,12 +225,15 @@ public final class BurstProducer implements AutoCloseable {
      * wait for room counts no drop; and unlike {@code tryWrite} it never goes in part, so a
      * {@link #close()} that gives up and closes the sink under it leaves no torn marker for the
      * verifier to call a corrupt burst. Ends when the marker is in, when the sink is closed (an
-     * IOException), or on interruption.
+     * IOException), or on interruption (an InterruptedIOException).
      */
     private void writeMarker(MemorySegment marker) throws IOException {
         while (!sink.marker().write(marker)) {
             if (Thread.currentThread().isInterrupted()) {
-                return;
+                // not a quiet return: close() interrupts (shutdownNow) right after it closed the sink
+                // under us, and a check that lands between a "no room" answer and the closed sink's
+                // exception would otherwise report a clean stop with no marker written
+                throw new java.io.InterruptedIOException("interrupted while the end-of-stream marker waited for room");
             }
             LockSupport.parkNanos(this, MARKER_RETRY_NANOS);
         }
