@@ -67,10 +67,12 @@ abstract class RingEnd implements Waiter.Condition, AutoCloseable {
      * @throws ClosedChannelException when the end is closed
      */
     final void enter() throws ClosedChannelException {
-        // volatile store, then the volatile read of closed (StoreLoad, Dekker with close(), which
-        // stores closed and then reads running): either close() sees this call and waits for it,
-        // or this call sees closed and does nothing
-        RUNNING.setVolatile(this, Thread.currentThread());
+        // store running, then read closed (a StoreLoad Dekker pair with close(), which stores closed
+        // and then reads running): either close() sees this call and waits for it, or this call
+        // sees closed and does nothing. The StoreLoad fence is split: a compiler barrier here,
+        // membarrier in close() (AsymmetricFence), so a call pays no full fence
+        RUNNING.setRelease(this, Thread.currentThread());
+        AsymmetricFence.light();
         if (closed) {
             RUNNING.setRelease(this, null);
             finishIfClosedHere();
@@ -169,9 +171,10 @@ abstract class RingEnd implements Waiter.Condition, AutoCloseable {
      */
     @Override
     public final void close() {
-        // volatile store, then the volatile read of running: the closer's half of the Dekker pair
-        // with enter()
+        // store closed, then read running: the closer's half of the Dekker pair with enter(); the
+        // heavy half of the split fence makes every running thread of the process fence too
         closed = true;
+        AsymmetricFence.heavy();
         Thread inside = (Thread) RUNNING.getVolatile(this);
         if (inside == Thread.currentThread()) {
             return;  // closed from inside a call: exit() finishes

@@ -17,10 +17,15 @@ import static org.ringipc.stress.StressRings.*;
 
 /**
  * close() from another thread against a running write (issue 10, defect 3). The write marks itself
- * running with a volatile store and then reads {@code closed}; close() stores {@code closed} and then
- * reads the running thread (a Dekker pair): either the write sees the close and writes nothing, or
- * close() sees the write and waits for it before it publishes CLOSED. So a write that returns
- * normally has its bytes before EOF, whatever a concurrent reader sees.
+ * running and then reads {@code closed}; close() stores {@code closed} and then reads the running
+ * thread (a Dekker pair): either the write sees the close and writes nothing, or close() sees the
+ * write and waits for it before it publishes CLOSED. So a write that returns normally has its bytes
+ * before EOF, whatever a concurrent reader sees.
+ *
+ * <p>The pair's StoreLoad fence is split (AsymmetricFence): with native access on Linux, as here,
+ * the write has only a compiler barrier and close() calls membarrier. Checked 2026-12-03: with the
+ * membarrier left out this test observed the forbidden outcome ("8, -1, -1, 0") 23 and 16 times
+ * in the C2 configurations; with it, none.
  *
  * <p>Two actors (the machine has two CPUs): the writer, and a thread that closes the sink and then
  * reads; without the Dekker pair, close() published CLOSED under a write still copying, and the
