@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Thread-confined state lives in plain fields: only the end's calling thread touches them, one
  * call at a time. The closer reads them only after the last call left ({@link #exit()} releases).
  */
-abstract class RingEnd implements Waiter.Condition, AutoCloseable {
+abstract class RingEnd extends EndPadding implements Waiter.Condition, AutoCloseable {
 
     private static final VarHandle RUNNING;
 
