@@ -26,7 +26,7 @@ import java.util.Optional;
  *
  * <p>The downcall is {@linkplain Linker.Option#critical(boolean) critical} with heap access, so a
  * {@code byte[]}-backed source is copied in place; a critical call holds off the GC while it runs,
- * so one call copies at most {@link #CHUNK} bytes (about 30 µs at memcpy speed).
+ * so one call copies at most {@link #CHUNK} bytes.
  */
 final class NativeCopy {
 
@@ -37,8 +37,13 @@ final class NativeCopy {
      */
     static final int THRESHOLD = 4096;
 
-    /** The most one critical downcall copies, so that it never holds off the GC for long. */
-    static final int CHUNK = 1 << 20;
+    /**
+     * The most one critical downcall copies, so that it never holds off the GC for long (about
+     * 20 µs); below glibc's {@code rep_movsb_stop_threshold} (1 MiB on this machine's x86-64:
+     * {@code ld.so --list-diagnostics}), above which its {@code memcpy} leaves {@code rep movsb}
+     * for vector stores again, the very stores native copy is meant to avoid.
+     */
+    static final int CHUNK = 1 << 19;
 
     /** {@code void *memcpy(void *dst, const void *src, size_t n)}, its result ignored; null when unavailable. */
     private static final MethodHandle MEMCPY = link();

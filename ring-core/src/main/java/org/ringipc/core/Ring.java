@@ -253,6 +253,11 @@ public final class Ring implements AutoCloseable {
         return memory.data.nativeCopy();
     }
 
+    /** Copies in this handle has done through {@code memcpy} (tests: the option's effect). */
+    long nativeCopies() {
+        return memory.data.nativeCopies();
+    }
+
     /**
      * Closes both ends this ring object opened (the peers see EOF / broken pipe; a call running on
      * one of them fails with {@code AsynchronousCloseException}) and, for a ring from
