@@ -122,14 +122,27 @@ final class DataRegion {
         src.position(pos + n);
     }
 
-    /** One contiguous piece in: memcpy when on and large enough, else {@code MemorySegment.copy}. */
+    /**
+     * One contiguous piece in: memcpy when on and large enough, else {@code MemorySegment.copy}. A
+     * source that overlaps the destination (a stale slice of this very ring) goes through
+     * {@code MemorySegment.copy}, which copies overlapping bytes as if through a buffer; memcpy does not.
+     */
     private void copyPiece(MemorySegment src, long srcOffset, int index, int n) {
-        if (nativeCopy && n >= NativeCopy.THRESHOLD) {
+        if (nativeCopy && n >= NativeCopy.THRESHOLD && !overlaps(src, srcOffset, index, n)) {
             NativeCopy.copy(src, srcOffset, data, index, n);
             nativeCopies++;
         } else {
             MemorySegment.copy(src, srcOffset, data, index, n);
         }
+    }
+
+    private boolean overlaps(MemorySegment src, long srcOffset, int index, int n) {
+        if (!src.isNative()) {
+            return false;   // the heap never overlaps native memory
+        }
+        long from = src.address() + srcOffset;
+        long to = data.address() + index;
+        return from < to + n && to < from + n;
     }
 
     /** Copies {@code n} bytes at {@code position} into {@code dst} from {@code dstOffset}. */

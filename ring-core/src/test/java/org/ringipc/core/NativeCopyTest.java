@@ -237,6 +237,24 @@ class NativeCopyTest {
     }
 
     @Test
+    void aSourceOverlappingTheRingItselfCopiesAsMemorySegmentCopyDoes() throws IOException {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment memory = arena.allocate(Ring.requiredBytes(CAPACITY), 64);
+            try (Ring ring = Ring.format(memory, CAPACITY, RingOptions.defaults().withNativeCopy(true))) {
+                MemorySegment data = memory.asSlice(RingLayout.HEADER_BYTES, CAPACITY);
+                int n = 3 * T;
+                // a stale slice of the ring's own free space, 100 bytes after where the write lands
+                MemorySegment overlapping = data.asSlice(100, n);
+                MemorySegment.copy(pattern(n, 5), 0, overlapping, ValueLayout.JAVA_BYTE, 0, n);
+                byte[] expected = overlapping.toArray(ValueLayout.JAVA_BYTE);
+                ring.sink().write(overlapping);
+                assertEquals(0, ring.nativeCopies(), "memcpy is undefined for overlapping ranges");
+                assertArrayEquals(expected, readAll(ring.source(), n, arena));
+            }
+        }
+    }
+
+    @Test
     void optionsTellAChosenNativeCopyFromOneNotChosen() {
         RingOptions defaults = RingOptions.defaults();
         assertFalse(defaults.nativeCopy());
