@@ -75,8 +75,8 @@ final class NativeCopy {
 
     /**
      * Copies {@code n} bytes as {@code MemorySegment.copy(src, srcOffset, dst, dstOffset, n)} does,
-     * bounds checks included (through {@code asSlice}), in calls of at most {@link #CHUNK} bytes. The segments' arenas stay
-     * alive for each call. Only when {@link #AVAILABLE}, and only into a writable {@code dst}: unlike
+     * bounds checks included (through {@code asSlice}), in calls of at most {@link #CHUNK} bytes.
+     * The segments' arenas stay alive for each call; ranges must not overlap (memcpy). Only when {@link #AVAILABLE}, and only into a writable {@code dst}: unlike
      * {@code MemorySegment.copy}, nothing here refuses a read-only one.
      */
     static void copy(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
@@ -86,8 +86,10 @@ final class NativeCopy {
             MemorySegment from = src.asSlice(srcOffset + done, part);
             try {
                 MEMCPY.invokeExact(to, from, part);
+            } catch (RuntimeException | Error e) {
+                throw e;   // a closed arena's IllegalStateException, as MemorySegment.copy throws it
             } catch (Throwable e) {
-                throw new IllegalStateException("memcpy downcall failed", e);
+                throw new AssertionError("memcpy downcall threw a checked exception", e);
             }
             done += part;
         }
