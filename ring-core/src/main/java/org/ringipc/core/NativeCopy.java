@@ -31,9 +31,13 @@ import java.util.Optional;
 final class NativeCopy {
 
     /**
-     * Copies shorter than this go through {@code MemorySegment.copy}: below it the downcall's fixed
-     * cost outweighs the copy (single-thread JMH, see README's bulk section and
-     * {@code ring-bench}'s {@code CopyThresholdBenchmark}).
+     * Copies shorter than this go through {@code MemorySegment.copy}. Below about 2 KiB glibc's
+     * {@code memcpy} stores with the same vector stores as the Java copy ({@code x86_rep_movsb_threshold}
+     * is 2,112 bytes on this machine: {@code ld.so --list-tunables}), so a downcall cannot help
+     * there; from 4 KiB it uses {@code rep movsb}. A single-thread run of {@code ring-bench}'s
+     * {@code CopyThresholdBenchmark} found the critical downcall no slower than
+     * {@code MemorySegment.copy} at 1 KiB and within the noise from 2 to 16 KiB: one thread cannot
+     * show the gain, which is in the stores' traffic with a far core.
      */
     static final int THRESHOLD = 4096;
 
