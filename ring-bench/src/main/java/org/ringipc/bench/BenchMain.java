@@ -60,7 +60,7 @@ public final class BenchMain {
               --json FILE    also write every figure as JSON, and FILE.png (FILE less .json) with plots
               --rounds N     interleaved rounds; each figure is the median of them
               --only LIST    transports to measure, comma-separated, from:
-                             ring-spin ring-block raw-ring pipe unix-socket tcp-loopback
+                             ring-spin ring-spin-memcpy ring-block raw-ring pipe unix-socket tcp-loopback
                              message-ring-spin message-ring-block c-ring c-to-java java-to-c
                              shm-limit copy-limit
                              ring message-ring locked-ring agrona jctools nio-pipe

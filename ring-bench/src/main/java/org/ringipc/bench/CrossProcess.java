@@ -121,11 +121,15 @@ final class CrossProcess {
         args.addAll(phases);
         try {
             return switch (transport) {
-                case RING_SPIN, RING_BLOCK, JAVA_TO_C -> {
+                case RING_SPIN, RING_BLOCK, JAVA_TO_C, RING_SPIN_MEMCPY -> {
                     RingOptions opts = RingOptions.defaults().withWaitStrategy(
                             transport == Transport.RING_BLOCK ? WaitStrategy.BLOCK : WaitStrategy.SPIN);
+                    if (transport == Transport.RING_SPIN_MEMCPY) {
+                        opts = opts.withNativeCopy(true);   // this process's ends only: the file does not record it
+                    }
                     SharedRing forward = SharedRing.create(dir.resolve("forward.ring"), FORWARD_RING_BYTES, opts);
                     SharedRing reverse = SharedRing.create(dir.resolve("reverse.ring"), REVERSE_RING_BYTES, opts);
+                    checkNativeCopy(transport, forward);
                     Process peer = transport == Transport.JAVA_TO_C
                             ? NativeLanes.startPeer(NativeLanes.programDir(), args) : launch(transport, args);
                     Link link = new RingLink(forward.sink(), reverse.source(), bufferBytes,
@@ -181,6 +185,17 @@ final class CrossProcess {
         }
     }
 
+    /**
+     * {@code ring-spin-memcpy} only: fails when {@code ring}'s sink would not copy natively (no native
+     * access for ring-core here), so that the lane never reports {@code ring-spin} under its name.
+     */
+    private static void checkNativeCopy(Transport transport, SharedRing ring) {
+        if (transport == Transport.RING_SPIN_MEMCPY && !ring.nativeCopy()) {
+            throw new IllegalStateException(transport.id() + ": native copy is not available in this JVM (pid "
+                    + ProcessHandle.current().pid() + "); run it with --enable-native-access=ALL-UNNAMED (class path)");
+        }
+    }
+
     /** Sleeps of both ends of {@code ring}, from its shared header (so the peer's count too). */
     private static long sleeps(SharedRing ring) {
         RingStats stats = ring.stats();
@@ -190,9 +205,12 @@ final class CrossProcess {
     /** Peer side of {@link #start}: opens the other ends in {@code dir}. */
     static Link peerLink(Transport transport, Path dir, int bufferBytes) throws IOException {
         return switch (transport) {
-            case RING_SPIN, RING_BLOCK -> {
-                SharedRing forward = SharedRing.open(dir.resolve("forward.ring"));
-                SharedRing reverse = SharedRing.open(dir.resolve("reverse.ring"));
+            case RING_SPIN, RING_BLOCK, RING_SPIN_MEMCPY -> {
+                // native copy is per process: the peer asks for it on its own ends
+                boolean nativeCopy = transport == Transport.RING_SPIN_MEMCPY;
+                SharedRing forward = SharedRing.open(dir.resolve("forward.ring"), nativeCopy);
+                SharedRing reverse = SharedRing.open(dir.resolve("reverse.ring"), nativeCopy);
+                checkNativeCopy(transport, reverse);
                 yield new RingLink(reverse.sink(), forward.source(), bufferBytes,
                         () -> sleeps(forward) + sleeps(reverse), () -> {
                             forward.close();

@@ -15,12 +15,12 @@ import java.util.Optional;
 public final class TextReport {
 
     /** The cross-process round-trip rows, in table order (the charts use the same). */
-    static final List<Transport> CROSS = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
+    static final List<Transport> CROSS = List.of(Transport.RING_SPIN, Transport.RING_SPIN_MEMCPY, Transport.RING_BLOCK,
             Transport.MESSAGE_RING_SPIN, Transport.MESSAGE_RING_BLOCK, Transport.C_TO_JAVA, Transport.JAVA_TO_C,
             Transport.RAW_RING, Transport.C_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP,
             Transport.SHM_LIMIT);
     /** The cross-process bulk rows, in table order. */
-    static final List<Transport> CROSS_BULK = List.of(Transport.RING_SPIN, Transport.RING_BLOCK,
+    static final List<Transport> CROSS_BULK = List.of(Transport.RING_SPIN, Transport.RING_SPIN_MEMCPY, Transport.RING_BLOCK,
             Transport.MESSAGE_RING_SPIN, Transport.MESSAGE_RING_BLOCK, Transport.C_TO_JAVA, Transport.JAVA_TO_C,
             Transport.RAW_RING, Transport.C_RING, Transport.PIPE, Transport.UNIX_SOCKET, Transport.TCP_LOOPBACK, Transport.BRIDGE_UDP,
             Transport.COPY_LIMIT);

@@ -57,7 +57,15 @@ public enum Transport {
      * peer ({@code cring-peer}, ringipc.h) instead of a peer JVM: the bulk from Java to C, timed
      * in Java, which tells the Java writer's cost apart from the Java reader's.
      */
-    JAVA_TO_C("java-to-c", Scope.CROSS_PROCESS);
+    JAVA_TO_C("java-to-c", Scope.CROSS_PROCESS),
+    /**
+     * {@code ring-spin} with both ends opened with native copy
+     * ({@code RingOptions.withNativeCopy(true)}, {@code SharedRing.open(path, true)}): the product's
+     * ring copying in with the C library's {@code memcpy} instead of {@code MemorySegment.copy}. The
+     * harness refuses to run it where native copy is not available, rather than measure
+     * {@code ring-spin} twice.
+     */
+    RING_SPIN_MEMCPY("ring-spin-memcpy", Scope.CROSS_PROCESS);
 
     /** Where the two ends of a transport live. */
     public enum Scope { CROSS_PROCESS, IN_PROCESS }

@@ -37,7 +37,7 @@ class ReportTest {
     void everyTransportAndMetricHasItsContractName() {
         assertEquals(List.of("ring-spin", "ring-block", "pipe", "unix-socket", "tcp-loopback", "bridge-udp", "shm-limit",
                         "copy-limit", "ring", "message-ring", "locked-ring", "agrona", "jctools", "nio-pipe", "raw-ring",
-                        "message-ring-spin", "message-ring-block", "c-ring", "c-to-java", "java-to-c"),
+                        "message-ring-spin", "message-ring-block", "c-ring", "c-to-java", "java-to-c", "ring-spin-memcpy"),
                 java.util.Arrays.stream(Transport.values()).map(Transport::id).toList());
         assertEquals(List.of("rtt_p50_ns", "rtt_p99_ns", "rtt_p999_ns", "rtt_max_ns", "throughput_mb_s", "messages_per_s",
                         "rtt_idle_p50_ns", "rtt_idle_p99_ns", "sleeps_per_rtt", "sleeps_per_idle_rtt"),
@@ -124,6 +124,30 @@ class ReportTest {
         assertTrue(line(table, "ring-spin", "200 [100-300]").contains("1.33x"), table);     // 200 / c-ring 150
         assertTrue(line(table, "c-to-java", "5,000").contains("0.50x"), table);             // / c-ring 10,000
         assertTrue(line(table, "ring-spin", "20,000").contains("2.00x"), table);            // / c-ring 10,000
+    }
+
+    @Test
+    void ringSpinMemcpySitsRightBelowRingSpinInBothCrossProcessTablesWithItsOwnRatios() {
+        Results r = sample();
+        for (double v : new double[] {210, 250, 230}) {
+            r.add(Transport.RING_SPIN_MEMCPY, Metric.RTT_P50, 1, v);
+        }
+        r.add(Transport.RING_SPIN_MEMCPY, Metric.THROUGHPUT, 65536, 60_000);
+        r.add(Transport.RING_BLOCK, Metric.THROUGHPUT, 65536, 15_000);
+        String table = TextReport.render(ENV, BenchConfig.quick(), r);
+        List<String> lines = table.lines().toList();
+        String spinRtt = line(table, "ring-spin", "200 [100-300]");
+        String memcpyRtt = line(table, "ring-spin-memcpy", "230 [210-250]");
+        assertEquals(lines.indexOf(spinRtt) + 1, lines.indexOf(memcpyRtt), "side by side:\n" + table);
+        assertTrue(memcpyRtt.contains("2.30x"), memcpyRtt);   // 230 / shm-limit 100
+        String spinBulk = line(table, "ring-spin", "20,000");
+        String memcpyBulk = line(table, "ring-spin-memcpy", "60,000");
+        assertEquals(lines.indexOf(spinBulk) + 1, lines.indexOf(memcpyBulk), "side by side:\n" + table);
+        assertTrue(memcpyBulk.contains("60x"), memcpyBulk);   // / pipe 1,000
+        assertTrue(lines.indexOf(memcpyBulk) < lines.indexOf(line(table, "ring-block", "15,000")), table);
+        String json = JsonReport.render(ENV, r);
+        assertTrue(json.contains("{\"transport\": \"ring-spin-memcpy\", \"metric\": \"throughput_mb_s\", \"chunk_bytes\": 65536, "
+                + "\"value\": 60000.000"), json);
     }
 
     @Test
@@ -218,6 +242,9 @@ class ReportTest {
         var e = assertThrows(IllegalArgumentException.class, () -> BenchMain.Options.parse(new String[] {"--rounds", "0"}));
         assertEquals("--rounds=0 is not a positive integer", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BenchMain.Options.parse(new String[] {"--json"}));
+        assertEquals(List.of(Transport.RING_SPIN_MEMCPY),
+                BenchMain.Options.parse(new String[] {"--only", "ring-spin-memcpy"}).config.transports());
+        assertTrue(BenchMain.USAGE.contains(" ring-spin-memcpy "), BenchMain.USAGE);
     }
 
     private static String line(String table, String first, String containing) {

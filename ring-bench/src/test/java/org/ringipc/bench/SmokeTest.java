@@ -31,7 +31,7 @@ class SmokeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"RING_SPIN", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT", "TCP_LOOPBACK", "RAW_RING",
+    @EnumSource(names = {"RING_SPIN", "RING_SPIN_MEMCPY", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT", "TCP_LOOPBACK", "RAW_RING",
         "BRIDGE_UDP", "MESSAGE_RING_SPIN", "MESSAGE_RING_BLOCK"})
     @Timeout(300)
     void crossProcessTransportReportsEveryFigure(Transport transport) throws Exception {
@@ -50,7 +50,8 @@ class SmokeTest {
             }
         }
         // the transports whose shared ring headers count sleeps (bridge-udp's ends are rings too)
-        boolean ring = transport == Transport.RING_SPIN || transport == Transport.RING_BLOCK
+        boolean ring = transport == Transport.RING_SPIN || transport == Transport.RING_SPIN_MEMCPY
+                || transport == Transport.RING_BLOCK
                 || transport == Transport.BRIDGE_UDP || transport == Transport.MESSAGE_RING_SPIN
                 || transport == Transport.MESSAGE_RING_BLOCK;
         if (rtt && transport != Transport.SHM_LIMIT) {

@@ -8,6 +8,13 @@ import java.nio.ByteBuffer;
  * in-place hand-out splits at the end of the region here, once, for {@link Ring}, {@link MessageRing}
  * and {@link LockedRing}. Positions are free-running; the index is {@code position & (capacity - 1)}.
  * Callers pass at most {@code capacity} bytes. No ordering here: the callers publish.
+ *
+ * <p>Copies in of at least {@link NativeCopy#THRESHOLD} bytes go through {@link NativeCopy} (the C
+ * library's {@code memcpy}) when the region was made with native copy on and it is available; every
+ * other copy is {@code MemorySegment.copy} or {@code ByteBuffer.put}. Either way the copy has
+ * returned before the caller's release store of its position: the downcall is an ordinary call that
+ * completes its stores in program order before it returns, so that release orders them as it orders
+ * a Java copy's.
  */
 final class DataRegion {
 
@@ -15,12 +22,39 @@ final class DataRegion {
     private final ByteBuffer buffer;
     private final int capacity;
     private final int mask;
+    /** Copies in of at least {@link NativeCopy#THRESHOLD} bytes go through {@code memcpy}. */
+    private final boolean nativeCopy;
+    /**
+     * Copies in done through {@code memcpy} (one per contiguous piece): written by the one producer
+     * thread, read by tests after it finished; package-private so that a test can tell the option works.
+     */
+    private long nativeCopies;
 
+    /** A region copying in Java only. */
     DataRegion(MemorySegment data) {
+        this(data, false);
+    }
+
+    /**
+     * @param nativeCopy copy large pieces in through {@code memcpy}; honoured only when
+     *                   {@link NativeCopy#AVAILABLE} and the region is writable
+     */
+    DataRegion(MemorySegment data, boolean nativeCopy) {
         this.data = data;
         this.buffer = data.asByteBuffer();
         this.capacity = (int) data.byteSize();
         this.mask = capacity - 1;
+        this.nativeCopy = nativeCopy && NativeCopy.AVAILABLE && !data.isReadOnly();
+    }
+
+    /** Whether copies in of at least {@link NativeCopy#THRESHOLD} bytes go through {@code memcpy}. */
+    boolean nativeCopy() {
+        return nativeCopy;
+    }
+
+    /** Copies in done through {@code memcpy} so far. */
+    long nativeCopies() {
+        return nativeCopies;
     }
 
     MemorySegment segment() {
@@ -61,9 +95,9 @@ final class DataRegion {
     void copyIn(long position, MemorySegment src, long srcOffset, int n) {
         int index = index(position);
         int first = Math.min(n, capacity - index);
-        MemorySegment.copy(src, srcOffset, data, index, first);
+        copyPiece(src, srcOffset, index, first);
         if (first < n) {
-            MemorySegment.copy(src, srcOffset + first, data, 0, n - first);
+            copyPiece(src, srcOffset + first, 0, n - first);
         }
     }
 
@@ -72,11 +106,43 @@ final class DataRegion {
         int index = index(position);
         int first = Math.min(n, capacity - index);
         int pos = src.position();
-        buffer.put(index, src, pos, first);
-        if (first < n) {
-            buffer.put(0, src, pos + first, n - first);
+        if (nativeCopy && n >= NativeCopy.THRESHOLD) {
+            // a heap buffer's segment is a heap segment: the critical downcall reads the array in place
+            MemorySegment from = MemorySegment.ofBuffer(src);
+            copyPiece(from, 0, index, first);
+            if (first < n) {
+                copyPiece(from, first, 0, n - first);
+            }
+        } else {
+            buffer.put(index, src, pos, first);
+            if (first < n) {
+                buffer.put(0, src, pos + first, n - first);
+            }
         }
         src.position(pos + n);
+    }
+
+    /**
+     * One contiguous piece in: memcpy when on and large enough, else {@code MemorySegment.copy}. A
+     * source that overlaps the destination (a stale slice of this very ring) goes through
+     * {@code MemorySegment.copy}, which copies overlapping bytes as if through a buffer; memcpy does not.
+     */
+    private void copyPiece(MemorySegment src, long srcOffset, int index, int n) {
+        if (nativeCopy && n >= NativeCopy.THRESHOLD && !overlaps(src, srcOffset, index, n)) {
+            NativeCopy.copy(src, srcOffset, data, index, n);
+            nativeCopies++;
+        } else {
+            MemorySegment.copy(src, srcOffset, data, index, n);
+        }
+    }
+
+    private boolean overlaps(MemorySegment src, long srcOffset, int index, int n) {
+        if (!src.isNative()) {
+            return false;   // the heap never overlaps native memory
+        }
+        long from = src.address() + srcOffset;
+        long to = data.address() + index;
+        return from < to + n && to < from + n;
     }
 
     /** Copies {@code n} bytes at {@code position} into {@code dst} from {@code dstOffset}. */

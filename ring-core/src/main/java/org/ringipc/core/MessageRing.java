@@ -180,7 +180,7 @@ public final class MessageRing implements AutoCloseable {
      *     reads
      */
     public static MessageRing attach(MemorySegment memory) throws RingFormatException {
-        return new MessageRing(RingMemory.attach(memory, true, null, null));
+        return new MessageRing(RingMemory.attach(memory, true, null, null, null));
     }
 
     /**
@@ -210,7 +210,7 @@ public final class MessageRing implements AutoCloseable {
      */
     public static MessageRing attach(MemorySegment memory, Doorbell doorbell, EndLocks locks)
             throws RingFormatException {
-        return new MessageRing(RingMemory.attach(memory, true, doorbell, locks));
+        return new MessageRing(RingMemory.attach(memory, true, null, doorbell, locks));
     }
 
     private static int flags(RingOptions options) {

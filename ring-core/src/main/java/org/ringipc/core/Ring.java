@@ -57,7 +57,7 @@ public final class Ring implements AutoCloseable {
      * A ring of {@code capacity} bytes in fresh off-heap memory that it owns.
      *
      * @param capacity data bytes: a power of two in 4096 .. 2^30
-     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param options the wait strategy and overflow policy, recorded in the header, and this handle's native copy
      * @return a new ring with no ends open
      * @throws IllegalArgumentException when capacity is not a power of two in 4096 .. 2^30
      */
@@ -92,7 +92,7 @@ public final class Ring implements AutoCloseable {
      *
      * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
      * @param capacity data bytes: a power of two in 4096 .. 2^30
-     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param options the wait strategy and overflow policy, recorded in the header, and this handle's native copy
      * @return the ring over {@code memory}, with no ends open
      * @throws IllegalArgumentException for a bad capacity or memory that is too small, on the heap
      *                                  or not 8-byte aligned
@@ -106,7 +106,7 @@ public final class Ring implements AutoCloseable {
      *
      * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
      * @param capacity data bytes: a power of two in 4096 .. 2^30
-     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param options the wait strategy and overflow policy, recorded in the header, and this handle's native copy
      * @param doorbell how a blocked end sleeps and is woken
      * @return the ring over {@code memory}, with no ends open
      */
@@ -120,7 +120,7 @@ public final class Ring implements AutoCloseable {
      *
      * @param memory at least {@link #requiredBytes(int)} bytes, 8-byte aligned
      * @param capacity data bytes: a power of two in 4096 .. 2^30
-     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param options the wait strategy and overflow policy, recorded in the header, and this handle's native copy
      * @param doorbell how a blocked end sleeps and is woken
      * @param locks who holds each end, and whether its holder is alive
      * @return the ring over {@code memory}, with no ends open
@@ -140,7 +140,7 @@ public final class Ring implements AutoCloseable {
      * @throws RingFormatException naming the field when the header is not a ring this build reads
      */
     public static Ring attach(MemorySegment memory) throws RingFormatException {
-        return new Ring(RingMemory.attach(memory, false, null, null));
+        return new Ring(RingMemory.attach(memory, false, null, null, null));
     }
 
     /**
@@ -168,7 +168,26 @@ public final class Ring implements AutoCloseable {
      */
     public static Ring attach(MemorySegment memory, Doorbell doorbell, EndLocks locks) throws RingFormatException {
         Objects.requireNonNull(doorbell, "doorbell");
-        return new Ring(RingMemory.attach(memory, false, doorbell, locks));
+        return new Ring(RingMemory.attach(memory, false, null, doorbell, locks));
+    }
+
+    /**
+     * As {@link #attach(MemorySegment, Doorbell, EndLocks)}, choosing native copy for this handle
+     * ({@link RingOptions#withNativeCopy(boolean)}: a per-process choice the header does not record;
+     * read its SIGBUS trade-off first when {@code memory} is a mapped file). The other options
+     * are the ones recorded at format time; {@link #options()} reports them with this choice.
+     *
+     * @param memory a header and data laid by {@link #format}
+     * @param doorbell how a blocked end sleeps and is woken
+     * @param locks who holds each end, and whether its holder is alive (null: {@link EndLocks#ownerWord})
+     * @param nativeCopy copy pieces of a few KiB or more in with the C library's {@code memcpy}
+     * @return the ring {@code memory} holds
+     * @throws RingFormatException naming the field that is wrong
+     */
+    public static Ring attach(MemorySegment memory, Doorbell doorbell, EndLocks locks, boolean nativeCopy)
+            throws RingFormatException {
+        Objects.requireNonNull(doorbell, "doorbell");
+        return new Ring(RingMemory.attach(memory, false, nativeCopy, doorbell, locks));
     }
 
     /**
@@ -212,12 +231,31 @@ public final class Ring implements AutoCloseable {
     }
 
     /**
-     * The options recorded in the header.
+     * The options recorded in the header, with this handle's choice of native copy (as given to
+     * {@link #allocate}, {@link #format} or {@link #attach(MemorySegment, Doorbell, EndLocks, boolean)};
+     * not chosen after a plain attach).
      *
-     * @return the wait strategy and overflow policy
+     * @return the wait strategy, overflow policy and native-copy choice
      */
     public RingOptions options() {
         return memory.options;
+    }
+
+    /**
+     * Whether this handle's sink copies pieces of a few KiB or more in with the C library's
+     * {@code memcpy} ({@link RingOptions#withNativeCopy(boolean)}): chosen, or the default for this
+     * ring (on for {@link #allocate}), and available in this JVM (native access granted to
+     * {@code org.ringipc.core}, {@code memcpy} found).
+     *
+     * @return true when copies in go through {@code memcpy}
+     */
+    public boolean nativeCopy() {
+        return memory.data.nativeCopy();
+    }
+
+    /** Copies in this handle has done through {@code memcpy} (tests: the option's effect). */
+    long nativeCopies() {
+        return memory.data.nativeCopies();
     }
 
     /**

@@ -44,11 +44,15 @@ final class RingMemory {
     private RingEnd consumer;
     private boolean closed;
 
-    private RingMemory(Arena arena, MemorySegment memory, int capacity, RingOptions options, Doorbell doorbell,
-                       EndLocks locks) {
+    /**
+     * @param nativeCopy this handle copies in through {@code memcpy} (resolved from the options and
+     *                   the ring kind by the caller; the data region still checks availability)
+     */
+    private RingMemory(Arena arena, MemorySegment memory, int capacity, RingOptions options, boolean nativeCopy,
+                       Doorbell doorbell, EndLocks locks) {
         this.arena = arena;
         this.header = new RingHeader(memory);
-        this.data = new DataRegion(memory.asSlice(RingLayout.HEADER_BYTES, capacity));
+        this.data = new DataRegion(memory.asSlice(RingLayout.HEADER_BYTES, capacity), nativeCopy);
         this.capacity = capacity;
         this.options = options;
         this.sharedParking = doorbell == null;
@@ -65,7 +69,16 @@ final class RingMemory {
         Arena arena = Arena.ofShared();
         MemorySegment memory = arena.allocate(size, RingLayout.BLOCK_BYTES);
         new RingHeader(memory).format(capacity, flags);
-        return new RingMemory(arena, memory, capacity, options, null, null);
+        // memory the ring owns cannot be truncated under it: native copy on unless refused
+        return new RingMemory(arena, memory, capacity, options, nativeCopy(options, flags, true), null, null);
+    }
+
+    /**
+     * Whether a handle copies in through {@code memcpy}: as the options choose, else
+     * {@code ownedMemoryDefault}; never for message rings, whose producer copies records itself.
+     */
+    private static boolean nativeCopy(RingOptions options, int flags, boolean ownedMemoryDefault) {
+        return (flags & RingLayout.FLAG_MESSAGES) == 0 && options.nativeCopyOr(ownedMemoryDefault);
     }
 
     /**
@@ -85,7 +98,8 @@ final class RingMemory {
                     + " is smaller than requiredBytes(" + capacity + ")=" + required);
         }
         new RingHeader(memory).format(capacity, flags);
-        return new RingMemory(null, memory, capacity, options, doorbell, locks);
+        // caller memory may be a mapped file that another process can truncate: off unless asked for
+        return new RingMemory(null, memory, capacity, options, nativeCopy(options, flags, false), doorbell, locks);
     }
 
     /**
@@ -93,10 +107,12 @@ final class RingMemory {
      * holds the kind of ring the caller reads. Nothing in the memory is changed.
      *
      * @param messages whether the caller reads framed records ({@link MessageRing}) rather than bytes
+     * @param nativeCopy whether this handle copies in through {@code memcpy} (a per-process choice,
+     *                   not in the header; null: not chosen, off); ignored for message rings
      * @throws RingFormatException naming the field that is wrong, including a ring of the other kind
      */
-    static RingMemory attach(MemorySegment memory, boolean messages, Doorbell doorbell, EndLocks locks)
-            throws RingFormatException {
+    static RingMemory attach(MemorySegment memory, boolean messages, Boolean nativeCopy, Doorbell doorbell,
+                             EndLocks locks) throws RingFormatException {
         checkMemory(memory);
         if (memory.byteSize() < RingLayout.HEADER_BYTES) {
             throw new RingFormatException("size=" + memory.byteSize() + " is smaller than a ring header ("
@@ -149,7 +165,8 @@ final class RingMemory {
         if (positions != null) {
             throw new RingFormatException(positions);
         }
-        return new RingMemory(null, memory, capacity, options, doorbell, locks);
+        RingOptions local = nativeCopy == null ? options : options.withNativeCopy(nativeCopy);
+        return new RingMemory(null, memory, capacity, local, nativeCopy(local, flags, false), doorbell, locks);
     }
 
     /** What is wrong with head and tail, or null when an honest ring could hold them. */

@@ -55,7 +55,9 @@ import org.ringipc.core.RingStats;
  *   <li>Sleeping: through {@link FutexDoorbell}, a futex on Linux x86_64/aarch64, timed polling
  *       elsewhere ({@link #doorbellDescription()} says which).</li>
  *   <li>Truncation: if another process truncates the file under the mapping, the next operation
- *       fails with an {@link IOException} saying so; the JVM does not crash.</li>
+ *       fails with an {@link IOException} saying so; the JVM does not crash. Unless this handle
+ *       chose native copy ({@link RingOptions#withNativeCopy(boolean)}, {@link #open(Path, boolean)}):
+ *       then a write into the lost pages ends the JVM with SIGBUS.</li>
  * </ul>
  *
  * <p>Thread safety: as for {@link Ring}; one thread at a time per end. {@link #close()} closes the
@@ -103,7 +105,8 @@ public final class SharedRing implements AutoCloseable {
      *
      * @param file the ring file's path
      * @param capacity data bytes: a power of two in 4096 .. 2^30
-     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param options the wait strategy and overflow policy, recorded in the header; native copy
+     *                (off unless chosen, see {@link RingOptions#withNativeCopy(boolean)}) for this handle only
      * @return the new ring, mapped, with no ends open
      * @throws IOException as {@link #create(Path, int, RingOptions, Set, boolean)}
      */
@@ -116,7 +119,8 @@ public final class SharedRing implements AutoCloseable {
      *
      * @param file the ring file's path
      * @param capacity data bytes: a power of two in 4096 .. 2^30
-     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param options the wait strategy and overflow policy, recorded in the header; native copy
+     *                (off unless chosen, see {@link RingOptions#withNativeCopy(boolean)}) for this handle only
      * @param mode the file's permissions; must include owner read and write, no execute bits
      * @return the new ring, mapped, with no ends open
      * @throws IOException as {@link #create(Path, int, RingOptions, Set, boolean)}
@@ -151,7 +155,8 @@ public final class SharedRing implements AutoCloseable {
      *
      * @param file the ring file's path
      * @param capacity data bytes: a power of two in 4096 .. 2^30
-     * @param options the wait strategy and overflow policy, recorded in the header
+     * @param options the wait strategy and overflow policy, recorded in the header; native copy
+     *                (off unless chosen, see {@link RingOptions#withNativeCopy(boolean)}) for this handle only
      * @param mode  the file's permissions; must include owner read and write, no execute bits
      * @param force replace an existing regular file even when it is not a ring
      * @return the new ring, mapped, with no ends open
@@ -185,6 +190,29 @@ public final class SharedRing implements AutoCloseable {
      */
     public static SharedRing open(Path file) throws IOException {
         return new SharedRing(RingFile.open(file, RingFile.Kind.BYTES, Ring::attach));
+    }
+
+    /**
+     * As {@link #open(Path)}, choosing native copy for this handle's sink
+     * ({@link RingOptions#withNativeCopy(boolean)}; {@link #open(Path)} leaves it off). Native copy is
+     * a per-process choice that the file does not record, so each process that opens the file makes
+     * its own; the wait strategy and overflow policy are the file's.
+     *
+     * <p><b>Read the trade-off first:</b> with native copy on, a copy into this file after another
+     * process truncated it ends this JVM with SIGBUS, where {@link #open(Path)}'s Java copy fails
+     * with an {@link IOException} saying the file was truncated. Turn it on only when every process
+     * that may write the file is trusted not to truncate it.
+     *
+     * @param file the ring file's path
+     * @param nativeCopy copy pieces of a few KiB or more into the ring with the C library's
+     *                   {@code memcpy} (honoured where {@code org.ringipc.core} has native access;
+     *                   {@link #nativeCopy()} says whether it is)
+     * @return the ring the file holds, mapped
+     * @throws IOException as {@link #open(Path)}
+     */
+    public static SharedRing open(Path file, boolean nativeCopy) throws IOException {
+        return new SharedRing(RingFile.open(file, RingFile.Kind.BYTES,
+                (memory, doorbell, locks) -> Ring.attach(memory, doorbell, locks, nativeCopy)));
     }
 
     /**
@@ -288,12 +316,25 @@ public final class SharedRing implements AutoCloseable {
     }
 
     /**
-     * The options recorded in the file's header by its creator.
+     * The options recorded in the file's header by its creator, with this handle's choice of
+     * native copy (not recorded in the file).
      *
-     * @return the wait strategy and overflow policy
+     * @return the wait strategy, overflow policy and native-copy choice
      */
     public RingOptions options() {
         return ring.options();
+    }
+
+    /**
+     * Whether this handle's sink copies pieces of a few KiB or more in with the C library's
+     * {@code memcpy}: asked for ({@link RingOptions#withNativeCopy(boolean)} at create,
+     * {@link #open(Path, boolean)}) and available in this JVM. Never on unless asked for: see the
+     * SIGBUS trade-off there.
+     *
+     * @return true when copies in go through {@code memcpy}
+     */
+    public boolean nativeCopy() {
+        return ring.nativeCopy();
     }
 
     /**
