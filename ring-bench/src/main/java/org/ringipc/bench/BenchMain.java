@@ -73,19 +73,13 @@ public final class BenchMain {
         Results results = new Results();
         List<Transport> transports = config.transports();
         long start = System.nanoTime();
-        // an unrecorded round first, so that the first recorded one does not pay for this JVM's JIT
-        Results discarded = new Results();
-        for (Transport t : transports) {
-            if (t.scope() == Transport.Scope.IN_PROCESS || t == Transport.COPY_LIMIT) {
-                progress.printf(Locale.ROOT, "ring bench: warm-up, %-12s  %s elapsed%n", t.id(), clock(System.nanoTime() - start));
-                if (t.scope() == Transport.Scope.IN_PROCESS) {
-                    InProcessBench.round(t, config, discarded);
-                } else {
-                    CrossProcessBench.round(t, config, discarded);
-                }
-            }
-        }
         try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers()) {
+            // the peer JVMs start meanwhile, several at once
+            peers.prestart(transports, config);
+            // an unrecorded round first, so that the first recorded one does not pay for this JVM's JIT
+            warmUp(config, transports, progress, start);
+            progress.printf(Locale.ROOT, "ring bench: peers up, %s elapsed%n", clock(System.nanoTime() - start));
+            peers.awaitStarted();
             for (int round = 0; round < config.rounds(); round++) {
                 for (int i = 0; i < transports.size(); i++) {
                     Transport t = transports.get((round + i) % transports.size());
@@ -106,6 +100,22 @@ public final class BenchMain {
             progress.println("ring bench: wrote " + json + " and " + png);
         }
         return results;
+    }
+
+    /** The unrecorded round of the in-process transports and the copy limit, so that round 1 does not pay for this JVM's JIT. */
+    private static void warmUp(BenchConfig config, List<Transport> transports, PrintStream progress, long start)
+            throws Exception {
+        Results discarded = new Results();
+        for (Transport t : transports) {
+            if (t.scope() == Transport.Scope.IN_PROCESS || t == Transport.COPY_LIMIT) {
+                progress.printf(Locale.ROOT, "ring bench: warm-up, %-12s  %s elapsed%n", t.id(), clock(System.nanoTime() - start));
+                if (t.scope() == Transport.Scope.IN_PROCESS) {
+                    InProcessBench.round(t, config, discarded);
+                } else {
+                    CrossProcessBench.round(t, config, discarded);
+                }
+            }
+        }
     }
 
     private static void measure(Transport t, BenchConfig config, Results results, CrossProcessBench.Peers peers)

@@ -23,19 +23,105 @@ final class CrossProcessBench {
      */
     static final class Peers implements java.io.Closeable {
         private final java.util.Map<Transport, CrossProcess.Session> sessions = new java.util.EnumMap<>(Transport.class);
+        private final java.util.Map<Transport, java.util.concurrent.Future<CrossProcess.Session>> starting =
+                new java.util.EnumMap<>(Transport.class);
+        private java.util.concurrent.ExecutorService starter;
+
+        /**
+         * Starts the peer JVMs of {@code transports} now, several at once, so that their start-up
+         * overlaps the harness's own untimed warm-up instead of adding to the first round; each
+         * then waits, idle, for its first round. A start that fails is reported when its
+         * transport is measured, as a lazy start's would be.
+         */
+        void prestart(List<Transport> transports, BenchConfig config) {
+            if (starter == null) {
+                starter = java.util.concurrent.Executors.newFixedThreadPool(4, r -> Thread.ofPlatform().daemon()
+                        .name("peer-start").unstarted(r));
+            }
+            for (Transport t : transports) {
+                if (linked(t) && !sessions.containsKey(t) && !starting.containsKey(t)) {
+                    starting.put(t, starter.submit(() -> CrossProcess.start(t, phases(config), config.largestChunk())));
+                }
+            }
+        }
+
+        /**
+         * Waits until every peer started ahead is up, and then until their compilers and this JVM's
+         * have been quiet for 100 ms (at most 5 s), so that no start-up work overlaps a timed run.
+         * A start that failed is left for its transport's turn.
+         */
+        void awaitStarted() throws IOException {
+            for (var pending : List.copyOf(starting.entrySet())) {
+                try {
+                    sessions.put(pending.getKey(), await(pending.getValue()));
+                    starting.remove(pending.getKey());
+                } catch (IOException | RuntimeException e) {
+                    // reported when the transport is measured
+                }
+            }
+            CompilerTime jit = CompilerTime.with(sessions.values().stream().map(s -> s.peer().toHandle()).toList());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long slice = TimeUnit.MILLISECONDS.toNanos(100);
+            while (System.nanoTime() < deadline) {
+                long before = jit.nanos();
+                long begin = System.nanoTime();
+                java.util.concurrent.locks.LockSupport.parkNanos(slice);
+                if (CompilerTime.quiet(jit.nanos() - before, System.nanoTime() - begin)) {
+                    return;
+                }
+            }
+        }
+
+        /** Whether {@code t} runs against a peer this class keeps (not a limit, not a lane timed by C). */
+        static boolean linked(Transport t) {
+            return switch (t) {
+                case SHM_LIMIT, COPY_LIMIT, C_RING, C_TO_JAVA -> false;
+                case JAVA_TO_C -> NativeLanes.unavailable(NativeLanes.programDir()).isEmpty();
+                default -> t.scope() == Transport.Scope.CROSS_PROCESS;
+            };
+        }
 
         CrossProcess.Session session(Transport transport, BenchConfig config) throws IOException {
             CrossProcess.Session s = sessions.get(transport);
             if (s == null) {
-                s = CrossProcess.start(transport, phases(config), config.largestChunk());
+                java.util.concurrent.Future<CrossProcess.Session> pending = starting.remove(transport);
+                s = pending == null ? CrossProcess.start(transport, phases(config), config.largestChunk()) : await(pending);
                 sessions.put(transport, s);
             }
             return s;
         }
 
+        private static CrossProcess.Session await(java.util.concurrent.Future<CrossProcess.Session> pending)
+                throws IOException {
+            try {
+                return pending.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while a peer JVM started");
+            } catch (java.util.concurrent.ExecutionException e) {
+                switch (e.getCause()) {
+                    case IOException io -> throw io;
+                    case RuntimeException re -> throw re;
+                    default -> throw new IOException(e.getCause());
+                }
+            }
+        }
+
         @Override
         public void close() throws IOException {
             IOException first = null;
+            // peers started ahead and never measured (an interrupted run) are closed too
+            for (var pending : starting.entrySet()) {
+                try {
+                    sessions.putIfAbsent(pending.getKey(), await(pending.getValue()));
+                } catch (IOException | RuntimeException e) {
+                    // it never started: nothing to close
+                }
+            }
+            starting.clear();
+            if (starter != null) {
+                starter.shutdownNow();
+            }
             for (CrossProcess.Session s : sessions.values()) {
                 try {
                     s.close();
@@ -103,15 +189,16 @@ final class CrossProcessBench {
         boolean fresh = session.roundsStarted() == 0;
         session.startRound();
         Link link = session.link();
+        CompilerTime jit = CompilerTime.with(session.peer().toHandle());
         Protocol.pingUntil(link, 0);
-        // warm until the busy round trip settles, at most 20 warm-up lengths (JIT of the wait loops)
-        Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(), 0, fresh);
+        // warm until both JVMs' compilers are quiet and the busy round trip settles, at most 20 warm-up lengths
+        Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(), 0, fresh, jit);
         long sleeps = link.sleeps();
         Histogram busy = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos());
         addRtt(results, transport, busy);
         addSleeps(results, transport, Metric.SLEEPS_PER_RTT, link, sleeps, busy);
         Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(),
-                Protocol.IDLE_PAUSE_NANOS, fresh);
+                Protocol.IDLE_PAUSE_NANOS, fresh, jit);
         sleeps = link.sleeps();
         Histogram idle = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos(),
                 Protocol.IDLE_PAUSE_NANOS);
@@ -119,8 +206,10 @@ final class CrossProcessBench {
         results.add(transport, Metric.RTT_IDLE_P99, 1, idle.getValueAtPercentile(99.0));
         addSleeps(results, transport, Metric.SLEEPS_PER_IDLE_RTT, link, sleeps, idle);
         for (int chunk : config.chunkSizes()) {
-            // a fresh peer's bulk loop is cold: warm until the rate settles, at most 20 warm-up lengths
-            Protocol.warmStreamUntilSettled(link, chunk, config.warmup().toNanos(), 20 * config.warmup().toNanos(), fresh);
+            // a fresh peer's bulk loop is cold: warm until the compilers are quiet and the rate settles,
+            // at most 20 warm-up lengths
+            Protocol.warmStreamUntilSettled(link, chunk, config.warmup().toNanos(), 20 * config.warmup().toNanos(),
+                    fresh, jit);
             results.add(transport, Metric.THROUGHPUT, chunk,
                     Protocol.streamUntil(link, chunk, config.measure().toNanos()));
         }

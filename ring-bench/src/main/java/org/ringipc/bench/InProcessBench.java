@@ -28,14 +28,36 @@ final class InProcessBench {
         Lane.Factory factory = factory(transport);
         if (transport != Transport.MESSAGE_RING) {
             for (int chunk : config.chunkSizes()) {
-                run(factory, chunk, config.warmup().toNanos());
+                warm(factory, chunk, config.warmup().toNanos());
                 results.add(transport, Metric.THROUGHPUT, chunk,
                         run(factory, chunk, config.measure().toNanos()).megabytesPerSecond());
             }
         }
         int size = config.messageBytes();
-        run(factory, size, config.warmup().toNanos());
+        warm(factory, size, config.warmup().toNanos());
         results.add(transport, Metric.MESSAGES, size, run(factory, size, config.measure().toNanos()).perSecond(size));
+    }
+
+    /** The most warm-up runs before a timed one, however busy the compilers stay. */
+    static final int MAX_WARM_RUNS = 10;
+
+    /**
+     * Untimed runs of {@code durationNanos} until one ran with this JVM's compilers quiet (on two
+     * cores a compile during the timed run would take one of the two cores its ends spin on), at
+     * most {@link #MAX_WARM_RUNS}; returns how many it took.
+     */
+    static int warm(Lane.Factory factory, int chunk, long durationNanos) throws Exception {
+        CompilerTime jit = CompilerTime.self();
+        int runs = 0;
+        while (true) {
+            long compiled = jit.nanos();
+            long start = System.nanoTime();
+            run(factory, chunk, durationNanos);
+            runs++;
+            if (CompilerTime.quiet(jit.nanos() - compiled, System.nanoTime() - start) || runs >= MAX_WARM_RUNS) {
+                return runs;
+            }
+        }
     }
 
     static Lane.Factory factory(Transport transport) {

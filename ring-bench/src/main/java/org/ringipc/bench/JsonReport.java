@@ -12,7 +12,10 @@ import java.util.Map;
  * Writes the report as
  * {@code {"env": {...}, "results": [{"transport": T, "metric": M, "chunk_bytes": N, "value": X,
  * "min": .., "max": .., "runs": ..}, ...]}}, where {@code value} is the median of the rounds, and
- * when a transport could not run here {@code "skipped": [{"transport": T, "reason": R}, ...]}.
+ * when a transport could not run here {@code "skipped": [{"transport": T, "reason": R}, ...]}, and
+ * for the {@link Headline} ratios whose two sides ran {@code "headline": [{"id": I, "a": T, "b": T,
+ * "metric": M, "chunk_bytes": N, "ratio": X, "min": .., "max": .., "runs": .., "bound": "at_least"
+ * or "at_most", "target": Y, "met": B}, ...]}, each ratio the median of the per-round ratios.
  * The field names and the transport and metric names are a contract with the report's readers.
  */
 public final class JsonReport {
@@ -47,6 +50,33 @@ public final class JsonReport {
             sep = ",\n";
         }
         out.append("\n  ]");
+        java.util.List<Headline.Measured> headline = Headline.measure(results);
+        if (!headline.isEmpty()) {
+            out.append(",\n  \"headline\": [");
+            String hSep = "\n";
+            for (Headline.Measured m : headline) {
+                Headline.Target t = m.target();
+                out.append(hSep).append("    {\"id\": ");
+                string(out, t.id());
+                out.append(", \"a\": ");
+                string(out, t.a().id());
+                out.append(", \"b\": ");
+                string(out, t.b().id());
+                out.append(", \"metric\": ");
+                string(out, t.metric().id());
+                out.append(", \"chunk_bytes\": ").append(t.chunk());
+                out.append(", \"ratio\": ").append(number(m.ratio().median()));
+                out.append(", \"min\": ").append(number(m.ratio().min()));
+                out.append(", \"max\": ").append(number(m.ratio().max()));
+                out.append(", \"runs\": ").append(m.ratio().runs());
+                out.append(", \"bound\": ");
+                string(out, t.bound().name().toLowerCase(Locale.ROOT));
+                out.append(", \"target\": ").append(number(t.target()));
+                out.append(", \"met\": ").append(m.met()).append('}');
+                hSep = ",\n";
+            }
+            out.append("\n  ]");
+        }
         if (!results.skipped().isEmpty()) {
             // transports that could not run here (the C lanes without a C compiler), and why
             out.append(",\n  \"skipped\": [");

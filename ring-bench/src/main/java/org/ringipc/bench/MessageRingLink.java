@@ -27,7 +27,8 @@ final class MessageRingLink extends Link implements MessageHandler {
     private final SharedMessageRing inRing;
     private final MessageSink out;
     private final MessageSource in;
-    private final Arena arena = Arena.ofConfined();
+    // shared: the harness may set a link up on one thread (starting peers ahead) and use it on another
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment buffer;
     private final MemorySegment firstByte;
     private long received;

@@ -44,35 +44,36 @@ final class Protocol {
         return rtt;
     }
 
-    /** The shortest warm-up of a fresh peer: past the interpreted phase of its wait loops (PITFALLS: a few hundred ms). */
-    static final long MIN_WARM_NANOS = 1_000_000_000L;
+    /** The fewest warm-up slices for a fresh peer: two to compare, after one that met the code for the first time. */
+    static final int MIN_FRESH_SLICES = 3;
 
     /** A warm-up settles when a slice's median round trip is within this fraction of the previous slice's. */
     static final double SETTLED = 0.15;
 
     /**
-     * Harness side of a warm-up round-trip phase that lasts until the rate settles rather than for
-     * a fixed time: slices of {@code sliceNanos} repeat until one slice's median round trip is
-     * within {@link #SETTLED} of the one before (a fresh JVM runs its wait loops interpreted for
-     * its first few hundred ms, and two interpreted slices can agree with each other, so nothing
-     * counts as settled before {@link #MIN_WARM_NANOS} when {@code freshPeer}), or until
-     * {@code capNanos} have passed. A peer reused from an earlier round is compiled already: two
-     * slices that agree are enough.
+     * Harness side of a warm-up round-trip phase that lasts until the code is compiled and the rate
+     * settled rather than for a fixed time: slices of {@code sliceNanos} repeat until one ran with
+     * the compilers of both JVMs quiet ({@link CompilerTime#quiet}) and its median round trip is
+     * within {@link #SETTLED} of the slice before (for a fresh peer, not before its
+     * {@link #MIN_FRESH_SLICES}th slice), or until {@code capNanos} have passed. A fresh JVM runs its
+     * wait loops interpreted for its first few hundred ms, and two interpreted slices can agree with
+     * each other; they do not run with the compilers quiet.
      *
      * @return how many slices it took
      */
-    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos, boolean freshPeer)
-            throws IOException {
-        long begin = System.nanoTime();
-        long minNanos = freshPeer ? MIN_WARM_NANOS : 0;
-        long cap = begin + Math.max(capNanos, minNanos);
+    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos, boolean freshPeer,
+                                CompilerTime jit) throws IOException {
+        long cap = System.nanoTime() + capNanos;
         double previous = Double.NaN;
         int slices = 0;
         while (true) {
-            double p50 = pings(link, System.nanoTime() + sliceNanos, pauseNanos).getValueAtPercentile(50.0);
-            slices++;
+            long compiled = jit.nanos();
+            long begin = System.nanoTime();
+            double p50 = pings(link, begin + sliceNanos, pauseNanos).getValueAtPercentile(50.0);
             long now = System.nanoTime();
-            if (now - begin >= minNanos && settled(previous, p50) || now >= cap) {
+            boolean quiet = CompilerTime.quiet(jit.nanos() - compiled, now - begin);
+            slices++;
+            if (quiet && settled(previous, p50) && (!freshPeer || slices >= MIN_FRESH_SLICES) || now >= cap) {
                 break;
             }
             previous = p50;
@@ -138,26 +139,30 @@ final class Protocol {
 
     /**
      * Harness side of a bulk warm-up phase (one phase for the peer, as {@link #streamUntil}) that
-     * lasts until the rate settles rather than for a fixed time. A peer reused from an earlier round
-     * is compiled already: one slice of {@code sliceNanos}, as before. A fresh peer meets its bulk
-     * read loop here for the first time (its round trips warmed other code), so slices repeat until
-     * one's send rate is within {@link #SETTLED} of the one before, from the third slice on (the
-     * first runs interpreted code and, on a new ring, was paying page faults), or until
-     * {@code capNanos}.
+     * lasts until the code is compiled and the rate settled rather than for a fixed time. A peer
+     * reused from an earlier round is compiled already: one slice of {@code sliceNanos} is enough
+     * when the compilers of both JVMs stayed quiet through it. A fresh peer meets its bulk read loop
+     * here for the first time (its round trips warmed other code), so slices repeat until one ran
+     * with the compilers quiet and its send rate is within {@link #SETTLED} of the one before, from
+     * the {@link #MIN_FRESH_SLICES}th slice on (the first runs interpreted code and, on a new ring,
+     * was paying page faults), or until {@code capNanos}.
      *
      * @return how many slices it took
      */
-    static int warmStreamUntilSettled(Link link, int chunkBytes, long sliceNanos, long capNanos, boolean freshPeer)
-            throws IOException {
-        long begin = System.nanoTime();
-        long cap = begin + capNanos;
+    static int warmStreamUntilSettled(Link link, int chunkBytes, long sliceNanos, long capNanos, boolean freshPeer,
+                                      CompilerTime jit) throws IOException {
+        long cap = System.nanoTime() + capNanos;
         double previous = Double.NaN;
         int slices = 0;
         while (true) {
+            long compiled = jit.nanos();
             long start = System.nanoTime();
             double rate = megabytesPerSecond(sendUntil(link, chunkBytes, start + sliceNanos), System.nanoTime() - start);
+            long now = System.nanoTime();
+            boolean quiet = CompilerTime.quiet(jit.nanos() - compiled, now - start);
             slices++;
-            if (!freshPeer || slices >= 3 && settled(previous, rate) || System.nanoTime() >= cap) {
+            boolean done = freshPeer ? slices >= MIN_FRESH_SLICES && settled(previous, rate) : true;
+            if (quiet && done || now >= cap) {
                 break;
             }
             previous = rate;

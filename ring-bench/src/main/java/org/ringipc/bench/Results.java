@@ -46,6 +46,11 @@ public final class Results {
         return values == null ? Optional.empty() : Optional.of(summarise(values));
     }
 
+    /** Every round's value of one figure, in the order recorded; empty if it was not measured. */
+    public List<Double> rounds(Transport transport, Metric metric, int chunkBytes) {
+        return List.copyOf(rounds.getOrDefault(new Key(transport, metric, chunkBytes), List.of()));
+    }
+
     /** The median of one figure, if it was measured. */
     public Optional<Double> median(Transport transport, Metric metric, int chunkBytes) {
         return summary(transport, metric, chunkBytes).map(Summary::median);

@@ -13,7 +13,8 @@ final class RingLink extends Link {
 
     private final RingSink out;
     private final RingSource in;
-    private final Arena arena = Arena.ofConfined();
+    // shared: the harness may set a link up on one thread (starting peers ahead) and use it on another
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment buffer;
     private final MemorySegment firstByte;
     private final AutoCloseable owner;

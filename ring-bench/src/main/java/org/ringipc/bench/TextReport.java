@@ -51,6 +51,7 @@ public final class TextReport {
                .append("jctools) lose the most from it. Trust the ratios less; rerun on a quiet machine.\n");
         }
         skipped(out, results);
+        Headline.render(out, results);
         latency(out, results);
         // the native limit of the format gets a column when it ran
         List<Transport> rivals = config.chunkSizes().stream()
@@ -211,7 +212,7 @@ public final class TextReport {
         return n + " B";
     }
 
-    private static void table(StringBuilder out, String title, String[] header, List<String[]> rows) {
+    static void table(StringBuilder out, String title, String[] header, List<String[]> rows) {
         if (rows.isEmpty()) {
             return;
         }
