@@ -46,7 +46,7 @@ public record BenchConfig(String mode, int rounds, Duration warmup, Duration mea
 
     /** Under two minutes on a 2-core machine. */
     public static BenchConfig quick() {
-        return new BenchConfig("quick", 3, Duration.ofMillis(150), Duration.ofMillis(250), CHUNKS, 32,
+        return new BenchConfig("quick", 3, Duration.ofMillis(80), Duration.ofMillis(150), CHUNKS, 32,
                 RUN_ORDER);
     }
 

@@ -56,7 +56,7 @@ public final class BenchMain {
     static final String USAGE = """
             usage: ring bench [--quick] [--json FILE] [--rounds N] [--only T,T,...]
                               [--warmup-ms MS] [--measure-ms MS]
-              --quick        3 short rounds, about 3 minutes (default: 7 rounds, about 12 minutes)
+              --quick        3 short rounds, about 2 minutes (default: 7 rounds, about 13 minutes)
               --json FILE    also write every figure as JSON, and FILE.png (FILE less .json) with plots
               --rounds N     interleaved rounds; each figure is the median of them
               --only LIST    transports to measure, comma-separated, from:
@@ -105,14 +105,13 @@ public final class BenchMain {
     /** The unrecorded round of the in-process transports and the copy limit, so that round 1 does not pay for this JVM's JIT. */
     private static void warmUp(BenchConfig config, List<Transport> transports, PrintStream progress, long start)
             throws Exception {
-        Results discarded = new Results();
         for (Transport t : transports) {
             if (t.scope() == Transport.Scope.IN_PROCESS || t == Transport.COPY_LIMIT) {
                 progress.printf(Locale.ROOT, "ring bench: warm-up, %-12s  %s elapsed%n", t.id(), clock(System.nanoTime() - start));
                 if (t.scope() == Transport.Scope.IN_PROCESS) {
-                    InProcessBench.round(t, config, discarded);
+                    InProcessBench.warmOnly(t, config);
                 } else {
-                    CrossProcessBench.round(t, config, discarded);
+                    CrossProcessBench.round(t, config, new Results());
                 }
             }
         }

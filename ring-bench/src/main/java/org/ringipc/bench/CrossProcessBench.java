@@ -191,13 +191,13 @@ final class CrossProcessBench {
         Link link = session.link();
         CompilerTime jit = CompilerTime.with(session.peer().toHandle());
         Protocol.pingUntil(link, 0);
-        // warm until both JVMs' compilers are quiet and the busy round trip settles, at most 20 warm-up lengths
-        Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(), 0, fresh, jit);
+        // warm until both JVMs' compilers are quiet and the busy round trip settles, at most warmCap
+        Protocol.warmUntilSettled(link, config.warmup().toNanos(), warmCap(config), 0, fresh, jit);
         long sleeps = link.sleeps();
         Histogram busy = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos());
         addRtt(results, transport, busy);
         addSleeps(results, transport, Metric.SLEEPS_PER_RTT, link, sleeps, busy);
-        Protocol.warmUntilSettled(link, config.warmup().toNanos(), 20 * config.warmup().toNanos(),
+        Protocol.warmUntilSettled(link, config.warmup().toNanos(), warmCap(config),
                 Protocol.IDLE_PAUSE_NANOS, fresh, jit);
         sleeps = link.sleeps();
         Histogram idle = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos(),
@@ -207,12 +207,20 @@ final class CrossProcessBench {
         addSleeps(results, transport, Metric.SLEEPS_PER_IDLE_RTT, link, sleeps, idle);
         for (int chunk : config.chunkSizes()) {
             // a fresh peer's bulk loop is cold: warm until the compilers are quiet and the rate settles,
-            // at most 20 warm-up lengths
-            Protocol.warmStreamUntilSettled(link, chunk, config.warmup().toNanos(), 20 * config.warmup().toNanos(),
+            // at most warmCap
+            Protocol.warmStreamUntilSettled(link, chunk, config.warmup().toNanos(), warmCap(config),
                     fresh, jit);
             results.add(transport, Metric.THROUGHPUT, chunk,
                     Protocol.streamUntil(link, chunk, config.measure().toNanos()));
         }
+    }
+
+    /**
+     * The longest a warm-up phase may last however busy the compilers stay: ten warm-up lengths,
+     * and at least 1 s (a fresh JVM's wait loops run interpreted for a few hundred ms).
+     */
+    static long warmCap(BenchConfig config) {
+        return Math.max(TimeUnit.SECONDS.toNanos(1), 10 * config.warmup().toNanos());
     }
 
     private static void shmLimit(BenchConfig config, Results results) throws IOException {

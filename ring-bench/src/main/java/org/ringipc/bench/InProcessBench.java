@@ -38,6 +38,21 @@ final class InProcessBench {
         results.add(transport, Metric.MESSAGES, size, run(factory, size, config.measure().toNanos()).perSecond(size));
     }
 
+    /**
+     * Gets {@code transport}'s code compiled in this JVM without timing it: one untimed run of each
+     * kind a round makes (peer JVMs may be starting meanwhile; the round's own warm-ups wait for
+     * quiet compilers).
+     */
+    static void warmOnly(Transport transport, BenchConfig config) throws Exception {
+        Lane.Factory factory = factory(transport);
+        if (transport != Transport.MESSAGE_RING) {
+            for (int chunk : config.chunkSizes()) {
+                run(factory, chunk, config.warmup().toNanos());
+            }
+        }
+        run(factory, config.messageBytes(), config.warmup().toNanos());
+    }
+
     /** The most warm-up runs before a timed one, however busy the compilers stay. */
     static final int MAX_WARM_RUNS = 10;
 

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Writes the report as
  * {@code {"env": {...}, "results": [{"transport": T, "metric": M, "chunk_bytes": N, "value": X,
- * "min": .., "max": .., "runs": ..}, ...]}}, where {@code value} is the median of the rounds, and
+ * "min": .., "max": .., "runs": .., "rounds": [..]}, ...]}}, where {@code value} is the median of the
+ * rounds and {@code rounds} every round's figure in the order measured, and
  * when a transport could not run here {@code "skipped": [{"transport": T, "reason": R}, ...]}, and
  * for the {@link Headline} ratios whose two sides ran {@code "headline": [{"id": I, "a": T, "b": T,
  * "metric": M, "chunk_bytes": N, "ratio": X, "min": .., "max": .., "runs": .., "bound": "at_least"
@@ -46,7 +47,15 @@ public final class JsonReport {
             out.append(", \"value\": ").append(number(s.median()));
             out.append(", \"min\": ").append(number(s.min()));
             out.append(", \"max\": ").append(number(s.max()));
-            out.append(", \"runs\": ").append(s.runs()).append('}');
+            out.append(", \"runs\": ").append(s.runs());
+            // every round's figure, in the order measured, for whoever wants more than the median
+            out.append(", \"rounds\": [");
+            String roundSep = "";
+            for (double v : results.rounds(k.transport(), k.metric(), k.chunkBytes())) {
+                out.append(roundSep).append(number(v));
+                roundSep = ", ";
+            }
+            out.append("]}");
             sep = ",\n";
         }
         out.append("\n  ]");

@@ -121,6 +121,9 @@ final class NativeLanes {
         }
     }
 
+    /** The lanes whose Java end has run in this JVM already (so its code is compiled). */
+    private static final java.util.Set<Transport> JAVA_END_RAN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** c-to-java: the Java end runs the peer's phases on a thread of this JVM while the C driver times. */
     private static void javaPeerRound(Path dir, Path work, List<String> peerArgs, BenchConfig config, Results results,
                                       Transport transport) throws IOException {
@@ -141,8 +144,9 @@ final class NativeLanes {
         IOException failure = null;
         try {
             opened.get();
-            // a fresh driver against Java code that may still run interpreted: at least 1 s of warm-up
-            drive(dir, work, config, true, results, transport);
+            // the Java end's code runs interpreted the first time this JVM runs the lane: the driver
+            // then warms at least 1 s; later rounds find it compiled and warm as for a C peer
+            drive(dir, work, config, JAVA_END_RAN.add(transport), results, transport);
         } catch (IOException e) {
             failure = e;
         } catch (ExecutionException e) {

@@ -44,8 +44,8 @@ final class Protocol {
         return rtt;
     }
 
-    /** The fewest warm-up slices for a fresh peer: two to compare, after one that met the code for the first time. */
-    static final int MIN_FRESH_SLICES = 3;
+    /** The fewest warm-up slices for a fresh peer: two to compare (and the compilers quiet through the second). */
+    static final int MIN_FRESH_SLICES = 2;
 
     /** A warm-up settles when a slice's median round trip is within this fraction of the previous slice's. */
     static final double SETTLED = 0.15;
@@ -143,9 +143,9 @@ final class Protocol {
      * reused from an earlier round is compiled already: one slice of {@code sliceNanos} is enough
      * when the compilers of both JVMs stayed quiet through it. A fresh peer meets its bulk read loop
      * here for the first time (its round trips warmed other code), so slices repeat until one ran
-     * with the compilers quiet and its send rate is within {@link #SETTLED} of the one before, from
-     * the {@link #MIN_FRESH_SLICES}th slice on (the first runs interpreted code and, on a new ring,
-     * was paying page faults), or until {@code capNanos}.
+     * with the compilers quiet and its send rate is within {@link #SETTLED} of the one before (the
+     * first runs interpreted code and, on a new ring, pays page faults, so it rarely agrees with the
+     * second), or until {@code capNanos}.
      *
      * @return how many slices it took
      */
