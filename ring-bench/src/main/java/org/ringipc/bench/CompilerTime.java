@@ -55,6 +55,15 @@ final class CompilerTime {
         return sum;
     }
 
+    /**
+     * True when the compilers were quiet from {@code compiledBefore} (an earlier {@link #nanos()})
+     * and {@code beganNanos} (the {@code System.nanoTime()} read with it) until now.
+     */
+    boolean quietSince(long compiledBefore, long beganNanos) {
+        long compiled = nanos() - compiledBefore;
+        return quiet(compiled, System.nanoTime() - beganNanos);
+    }
+
     /** True when {@code compilerNanos} of compiler time in a slice of {@code sliceNanos} is little enough to ignore. */
     static boolean quiet(long compilerNanos, long sliceNanos) {
         return compilerNanos < QUIET_FRACTION * sliceNanos;

@@ -66,7 +66,7 @@ final class CrossProcessBench {
                 long before = jit.nanos();
                 long begin = System.nanoTime();
                 java.util.concurrent.locks.LockSupport.parkNanos(slice);
-                if (CompilerTime.quiet(jit.nanos() - before, System.nanoTime() - begin)) {
+                if (jit.quietSince(before, begin)) {
                     return;
                 }
             }
@@ -192,13 +192,13 @@ final class CrossProcessBench {
         CompilerTime jit = CompilerTime.with(session.peer().toHandle());
         Protocol.pingUntil(link, 0);
         // warm until both JVMs' compilers are quiet and the busy round trip settles, at most warmCap
-        Protocol.warmUntilSettled(link, config.warmup().toNanos(), warmCap(config), 0, fresh, jit);
+        Protocol.warmUntilSettled(link, config.warmup().toNanos(), warmCap(config), 0, jit);
         long sleeps = link.sleeps();
         Histogram busy = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos());
         addRtt(results, transport, busy);
         addSleeps(results, transport, Metric.SLEEPS_PER_RTT, link, sleeps, busy);
         Protocol.warmUntilSettled(link, config.warmup().toNanos(), warmCap(config),
-                Protocol.IDLE_PAUSE_NANOS, fresh, jit);
+                Protocol.IDLE_PAUSE_NANOS, jit);
         sleeps = link.sleeps();
         Histogram idle = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos(),
                 Protocol.IDLE_PAUSE_NANOS);

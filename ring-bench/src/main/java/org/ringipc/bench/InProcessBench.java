@@ -69,7 +69,7 @@ final class InProcessBench {
             long start = System.nanoTime();
             run(factory, chunk, durationNanos);
             runs++;
-            if (CompilerTime.quiet(jit.nanos() - compiled, System.nanoTime() - start) || runs >= MAX_WARM_RUNS) {
+            if (jit.quietSince(compiled, start) || runs >= MAX_WARM_RUNS) {
                 return runs;
             }
         }

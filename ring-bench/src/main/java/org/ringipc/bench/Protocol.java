@@ -44,9 +44,6 @@ final class Protocol {
         return rtt;
     }
 
-    /** The fewest warm-up slices for a fresh peer: two to compare (and the compilers quiet through the second). */
-    static final int MIN_FRESH_SLICES = 2;
-
     /** A warm-up settles when a slice's median round trip is within this fraction of the previous slice's. */
     static final double SETTLED = 0.15;
 
@@ -54,15 +51,15 @@ final class Protocol {
      * Harness side of a warm-up round-trip phase that lasts until the code is compiled and the rate
      * settled rather than for a fixed time: slices of {@code sliceNanos} repeat until one ran with
      * the compilers of both JVMs quiet ({@link CompilerTime#quiet}) and its median round trip is
-     * within {@link #SETTLED} of the slice before (for a fresh peer, not before its
-     * {@link #MIN_FRESH_SLICES}th slice), or until {@code capNanos} have passed. A fresh JVM runs its
-     * wait loops interpreted for its first few hundred ms, and two interpreted slices can agree with
-     * each other; they do not run with the compilers quiet.
+     * within {@link #SETTLED} of the slice before, or until {@code capNanos} have passed. A fresh
+     * peer and a reused one take the same rule: a fresh JVM runs its wait loops interpreted for its
+     * first few hundred ms, and two interpreted slices can agree with each other, but they do not
+     * run with the compilers quiet.
      *
      * @return how many slices it took
      */
-    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos, boolean freshPeer,
-                                CompilerTime jit) throws IOException {
+    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos, CompilerTime jit)
+            throws IOException {
         long cap = System.nanoTime() + capNanos;
         double previous = Double.NaN;
         int slices = 0;
@@ -70,10 +67,9 @@ final class Protocol {
             long compiled = jit.nanos();
             long begin = System.nanoTime();
             double p50 = pings(link, begin + sliceNanos, pauseNanos).getValueAtPercentile(50.0);
-            long now = System.nanoTime();
-            boolean quiet = CompilerTime.quiet(jit.nanos() - compiled, now - begin);
+            boolean quiet = jit.quietSince(compiled, begin);
             slices++;
-            if (quiet && settled(previous, p50) && (!freshPeer || slices >= MIN_FRESH_SLICES) || now >= cap) {
+            if (quiet && settled(previous, p50) || System.nanoTime() >= cap) {
                 break;
             }
             previous = p50;
@@ -158,11 +154,9 @@ final class Protocol {
             long compiled = jit.nanos();
             long start = System.nanoTime();
             double rate = megabytesPerSecond(sendUntil(link, chunkBytes, start + sliceNanos), System.nanoTime() - start);
-            long now = System.nanoTime();
-            boolean quiet = CompilerTime.quiet(jit.nanos() - compiled, now - start);
+            boolean quiet = jit.quietSince(compiled, start);
             slices++;
-            boolean done = freshPeer ? slices >= MIN_FRESH_SLICES && settled(previous, rate) : true;
-            if (quiet && done || now >= cap) {
+            if (quiet && (!freshPeer || settled(previous, rate)) || System.nanoTime() >= cap) {
                 break;
             }
             previous = rate;
