@@ -44,7 +44,7 @@ public final class BenchMain {
             return;
         }
         try {
-            run(options.config, options.json, System.out, System.err);
+            run(options.config, options.json, options.pin, System.out, System.err);
         } catch (Exception e) {
             System.err.println("ring bench: " + e);
             e.printStackTrace();
@@ -55,7 +55,7 @@ public final class BenchMain {
 
     static final String USAGE = """
             usage: ring bench [--quick] [--json FILE] [--rounds N] [--only T,T,...]
-                              [--warmup-ms MS] [--measure-ms MS]
+                              [--warmup-ms MS] [--measure-ms MS] [--no-pin]
               --quick        3 short rounds, about 2 minutes (default: 7 rounds, about 13 minutes)
               --json FILE    also write every figure as JSON, and FILE.png (FILE less .json) with plots
               --rounds N     interleaved rounds; each figure is the median of them
@@ -65,14 +65,41 @@ public final class BenchMain {
                              shm-limit copy-limit
                              ring message-ring locked-ring agrona jctools nio-pipe
               --warmup-ms MS untimed run before each timed one
-              --measure-ms MS each timed run""";
+              --measure-ms MS each timed run
+              --no-pin       leave the two ends of each lane where the scheduler puts them (default:
+                             the harness's end on the first CPU this process may use, the peer's on
+                             the second)""";
 
-    /** Runs every round, then prints the table and writes the files; returns the figures. */
+    /** Runs every round with pinned ends, then prints the table and writes the files; returns the figures. */
     static Results run(BenchConfig config, Path json, PrintStream out, PrintStream progress) throws Exception {
-        Env env = Env.capture(config.mode(), config.rounds());
+        return run(config, json, true, out, progress);
+    }
+
+    /**
+     * Runs every round, then prints the table and writes the files; returns the figures. With
+     * {@code pin}, each lane's two ends run on two fixed CPUs ({@link Affinity}) when the machine
+     * allows it.
+     */
+    static Results run(BenchConfig config, Path json, boolean pin, PrintStream out, PrintStream progress)
+            throws Exception {
+        Affinity.Pinning plan = pin ? Affinity.plan().orElse(null) : null;
+        String pinning = !pin ? "not pinned (--no-pin)"
+                : Affinity.begin(plan) ? plan.describe()
+                : "not pinned (fewer than two CPUs allowed, or sched_setaffinity unavailable)";
+        try {
+            return runPinned(config, json, pinning, out, progress);
+        } finally {
+            Affinity.end();
+        }
+    }
+
+    private static Results runPinned(BenchConfig config, Path json, String pinning, PrintStream out,
+                                     PrintStream progress) throws Exception {
+        Env env = Env.capture(config.mode(), config.rounds(), pinning);
         Results results = new Results();
         List<Transport> transports = config.transports();
         long start = System.nanoTime();
+        progress.println("ring bench: ends " + pinning);
         try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers()) {
             // the peer JVMs start meanwhile, several at once
             peers.prestart(transports, config);
@@ -142,6 +169,7 @@ public final class BenchMain {
         BenchConfig config = BenchConfig.full();
         Path json;
         boolean help;
+        boolean pin = true;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -163,6 +191,7 @@ public final class BenchMain {
                             only.add(Transport.byId(id.strip()));
                         }
                     }
+                    case "--no-pin" -> o.pin = false;
                     case "-h", "--help" -> o.help = true;
                     default -> throw new IllegalArgumentException("unknown argument " + a + " in " + Arrays.toString(args));
                 }

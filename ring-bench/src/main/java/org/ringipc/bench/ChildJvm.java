@@ -39,10 +39,11 @@ final class ChildJvm {
      * stderr is this JVM's; its stdout is discarded so that it cannot mix into the table.
      */
     static Process start(Class<?> mainClass, List<String> args) throws IOException {
-        return new ProcessBuilder(command(mainClass, args))
+        // on every CPU this process may use, whatever the starting thread is pinned to; a peer pins
+        // its own measuring thread (Affinity.PEER_CPU_ENV)
+        return Affinity.start(new ProcessBuilder(command(mainClass, args))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT), Affinity.Side.ANY);
     }
 
     /** Peer side: halts this JVM as soon as the harness that started it is gone. */

@@ -22,19 +22,26 @@ import java.util.stream.Stream;
  * @param mode     "quick" or "full"
  * @param rounds   how many interleaved rounds each figure is the median of
  * @param started  when the run began
+ * @param pinning  where the two ends of a lane ran ({@link Affinity}): e.g. "harness end on CPU 0,
+ *                 peer end on CPU 1", or "not pinned (...)"
  */
 public record Env(String jdk, List<String> jvmFlags, String cpuModel, int cpus, String kernel,
-                  String load, String mode, int rounds, Instant started) {
+                  String load, String mode, int rounds, Instant started, String pinning) {
 
-    /** This machine and JVM, for a run of the given mode and round count. */
+    /** This machine and JVM, for a run of the given mode and round count, unpinned. */
     public static Env capture(String mode, int rounds) {
+        return capture(mode, rounds, "not pinned");
+    }
+
+    /** This machine and JVM, for a run of the given mode and round count, with its ends placed as {@code pinning} says. */
+    public static Env capture(String mode, int rounds, String pinning) {
         return new Env(
                 Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ", " + System.getProperty("java.vm.name") + ")",
                 List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()),
                 cpuModel(Path.of("/proc/cpuinfo")),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                loadAverage(Path.of("/proc/loadavg")), mode, rounds, Instant.now());
+                loadAverage(Path.of("/proc/loadavg")), mode, rounds, Instant.now(), pinning);
     }
 
     /** The fields in report order, as text. */
@@ -49,6 +56,7 @@ public record Env(String jdk, List<String> jvmFlags, String cpuModel, int cpus, 
         m.put("mode", mode);
         m.put("rounds", rounds);
         m.put("started", started.toString());
+        m.put("pinning", pinning);
         return m;
     }
 

@@ -101,6 +101,8 @@ final class InProcessBench {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread consumer = Thread.ofPlatform().daemon().name("lane-consumer").start(() -> {
                 try {
+                    // the producer is the harness's (pinned) thread; the consumer runs on the peer CPU
+                    Affinity.pinPeerEnd();
                     long total = 0;
                     long n;
                     while ((n = lane.receive()) >= 0) {

@@ -101,7 +101,7 @@ final class NativeLanes {
     private static void cPeerRound(Path dir, Path work, List<String> peerArgs, BenchConfig config, Results results,
                                    Transport transport) throws IOException {
         Fifo.make(work.resolve(CrossProcess.CONTROL_FIFO));
-        Process peer = start(dir, peerArgs, ProcessBuilder.Redirect.DISCARD);
+        Process peer = start(dir, peerArgs, ProcessBuilder.Redirect.DISCARD, Affinity.Side.PEER);
         try {
             // the open waits for the peer, which opens its FIFO end after its ring ends; one byte is one
             // round, and the close right after is its EOF: the peer ends once the round is done
@@ -131,6 +131,7 @@ final class NativeLanes {
         // failed, so that the driver then sees EOF or broken pipe and ends instead of waiting
         CompletableFuture<Void> opened = new CompletableFuture<>();
         FutureTask<Void> javaEnd = new FutureTask<>(() -> {
+            Affinity.pinPeerEnd();
             try (Link link = CrossProcess.peerLink(Transport.RING_SPIN, work, config.largestChunk())) {
                 opened.complete(null);
                 Peer.runPhases(link, peerArgs.subList(3, peerArgs.size()));
@@ -181,7 +182,7 @@ final class NativeLanes {
         List<String> args = new ArrayList<>(List.of("--drive", work.toString(), Integer.toString(config.largestChunk()),
                 Long.toString(config.warmup().toMillis()), Long.toString(config.measure().toMillis()), fresh ? "1" : "0"));
         config.chunkSizes().forEach(c -> args.add(Integer.toString(c)));
-        Process driver = start(dir, args, ProcessBuilder.Redirect.PIPE);
+        Process driver = start(dir, args, ProcessBuilder.Redirect.PIPE, Affinity.Side.HARNESS);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;
             while ((line = out.readLine()) != null) {
@@ -222,17 +223,20 @@ final class NativeLanes {
      * arguments and control FIFO as a peer JVM's. It prints nothing on stdout; its stderr is this JVM's.
      */
     static Process startPeer(Path dir, List<String> args) throws IOException {
-        return start(dir, args, ProcessBuilder.Redirect.DISCARD);
+        return start(dir, args, ProcessBuilder.Redirect.DISCARD, Affinity.Side.PEER);
     }
 
     /**
      * Starts {@code cring-peer} with {@code args}; its stdin stays a pipe to this JVM, which it
      * watches (EOF: this JVM is gone, so it ends too), and its stderr is this JVM's.
      */
-    private static Process start(Path dir, List<String> args, ProcessBuilder.Redirect stdout) throws IOException {
+    private static Process start(Path dir, List<String> args, ProcessBuilder.Redirect stdout, Affinity.Side side)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(dir.resolve(PROGRAM).toString());
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectOutput(stdout).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // a C process is one measuring thread (and an idle parent watch): it runs on its end's CPU
+        return Affinity.start(new ProcessBuilder(cmd).redirectOutput(stdout).redirectError(ProcessBuilder.Redirect.INHERIT),
+                side);
     }
 }

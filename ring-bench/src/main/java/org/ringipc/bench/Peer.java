@@ -34,6 +34,8 @@ public final class Peer {
     }
 
     static void run(String[] args) throws IOException {
+        // the harness says which CPU this end runs on, when it pins the two ends of its lanes
+        Affinity.pinFromEnvironment();
         Transport transport = Transport.byId(args[0]);
         Path dir = Path.of(args[1]);
         if (transport == Transport.SHM_LIMIT) {

@@ -45,6 +45,7 @@ public final class TextReport {
                 .append(", kernel ").append(env.kernel()).append(", load average ").append(env.load())
                 .append(" at the start").append('\n');
         out.append("JVM flags ").append(String.join(" ", env.jvmFlags())).append('\n');
+        out.append("Pinning: ").append(env.pinning()).append('\n');
         if (busy(env)) {
             out.append("WARNING: the load average was above the core count when the run began: something else\n")
                .append("competes for the cores, and the spinning transports (ring-spin, shm-limit, ring, agrona,\n")

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class HeadlineTest {
 
-    private static final Env ENV = new Env("25", List.of(), "cpu", 2, "Linux", "0.10 0.20 0.30", "quick", 3, Instant.EPOCH);
+    private static final Env ENV = new Env("25", List.of(), "cpu", 2, "Linux", "0.10 0.20 0.30", "quick", 3, Instant.EPOCH, "not pinned");
 
     private static void rounds(Results r, Transport t, Metric m, int chunk, double... values) {
         for (double v : values) {

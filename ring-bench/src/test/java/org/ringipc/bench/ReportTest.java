@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest {
 
     private static final Env ENV = new Env("25 \"test\"", List.of("--enable-native-access=ALL-UNNAMED"),
-            "Test CPU", 2, "Linux 6.0", "0.10 0.20 0.30", "quick", 3, Instant.parse("2025-01-01T00:00:00Z"));
+            "Test CPU", 2, "Linux 6.0", "0.10 0.20 0.30", "quick", 3, Instant.parse("2025-01-01T00:00:00Z"),
+            "harness end on CPU 0, peer end on CPU 1");
 
     private static Results sample() {
         Results r = new Results();
@@ -52,6 +53,9 @@ class ReportTest {
         assertTrue(json.startsWith("{\n  \"env\": {\"jdk\": \"25 \\\"test\\\"\", \"jvm_flags\": [\"--enable-native-access=ALL-UNNAMED\"]"), json);
         assertTrue(json.contains("\"cpu_model\": \"Test CPU\""), json);
         assertTrue(json.contains("\"kernel\": \"Linux 6.0\", \"load_average\": \"0.10 0.20 0.30\""), json);
+        assertTrue(json.contains("\"pinning\": \"harness end on CPU 0, peer end on CPU 1\""), json);
+        assertTrue(TextReport.render(ENV, BenchConfig.quick(), sample())
+                .contains("Pinning: harness end on CPU 0, peer end on CPU 1\n"));
         assertTrue(json.contains("{\"transport\": \"ring-spin\", \"metric\": \"rtt_p50_ns\", \"chunk_bytes\": 1, "
                 + "\"value\": 200.000, \"min\": 100.000, \"max\": 300.000, \"runs\": 3, "
                 + "\"rounds\": [100.000, 300.000, 200.000]}"), json);
@@ -69,7 +73,7 @@ class ReportTest {
 
     @Test
     void tableWarnsWhenTheMachineWasBusyAtTheStart() {
-        Env busy = new Env("25", List.of(), "cpu", 2, "Linux", "3.50 1.00 0.50", "quick", 3, Instant.EPOCH);
+        Env busy = new Env("25", List.of(), "cpu", 2, "Linux", "3.50 1.00 0.50", "quick", 3, Instant.EPOCH, "not pinned");
         assertTrue(TextReport.render(busy, BenchConfig.quick(), sample()).contains("WARNING: the load average"));
         assertTrue(!TextReport.render(ENV, BenchConfig.quick(), sample()).contains("WARNING"));
     }
@@ -246,6 +250,8 @@ class ReportTest {
         assertEquals(List.of(Transport.RING_SPIN_MEMCPY),
                 BenchMain.Options.parse(new String[] {"--only", "ring-spin-memcpy"}).config.transports());
         assertTrue(BenchMain.USAGE.contains(" ring-spin-memcpy "), BenchMain.USAGE);
+        assertTrue(BenchMain.Options.parse(new String[0]).pin, "ends are pinned unless told not to");
+        assertTrue(!BenchMain.Options.parse(new String[] {"--quick", "--no-pin"}).pin);
     }
 
     private static String line(String table, String first, String containing) {
