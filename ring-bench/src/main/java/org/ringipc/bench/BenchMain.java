@@ -108,11 +108,20 @@ public final class BenchMain {
             progress.printf(Locale.ROOT, "ring bench: peers up, %s elapsed%n", clock(System.nanoTime() - start));
             peers.awaitStarted();
             for (int round = 0; round < config.rounds(); round++) {
+                boolean messagesTaken = false;
                 for (int i = 0; i < transports.size(); i++) {
                     Transport t = transports.get((round + i) % transports.size());
                     progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
                             round + 1, config.rounds(), t.id(), i + 1, transports.size(),
                             clock(System.nanoTime() - start));
+                    if (t.scope() == Transport.Scope.IN_PROCESS && !messagesTaken) {
+                        // every in-process message rate of the round, interleaved, where the first of them comes
+                        results.placement(Placement.probeNanos());
+                        InProcessBench.messages(inProcess(transports, round), config, results);
+                        messagesTaken = true;
+                    }
+                    // how far apart the host has the two CPUs now: the figures of this measurement ran under it
+                    results.placement(Placement.probeNanos());
                     measure(t, config, results, peers);
                 }
             }
@@ -142,6 +151,18 @@ public final class BenchMain {
                 }
             }
         }
+    }
+
+    /** The in-process transports in the order round {@code round} meets them. */
+    static List<Transport> inProcess(List<Transport> transports, int round) {
+        List<Transport> out = new ArrayList<>();
+        for (int i = 0; i < transports.size(); i++) {
+            Transport t = transports.get((round + i) % transports.size());
+            if (t.scope() == Transport.Scope.IN_PROCESS) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     private static void measure(Transport t, BenchConfig config, Results results, CrossProcessBench.Peers peers)

@@ -58,10 +58,12 @@ public final class Headline {
      * A measured ratio.
      *
      * @param target   what was measured
-     * @param ratio    the median [min-max] of the per-round ratios
+     * @param ratio    the median [min-max] of the per-round ratios of the rounds kept
+     *                 ({@link Summary#runs()} of them)
      * @param met      whether the median meets the target
+     * @param rounds   how many rounds measured both sides, kept or not
      */
-    public record Measured(Target target, Summary ratio, boolean met) {
+    public record Measured(Target target, Summary ratio, boolean met, int rounds) {
     }
 
     private static final int BULK = 64 << 10;
@@ -96,27 +98,65 @@ public final class Headline {
     public static List<Measured> measure(Results results) {
         List<Measured> out = new ArrayList<>();
         for (Target t : TARGETS) {
-            ratio(results, t).ifPresent(s -> out.add(new Measured(t, s, t.met(s.median()))));
+            List<Double> a = results.rounds(t.a(), t.metric(), t.chunk());
+            List<Double> b = results.rounds(t.b(), t.metric(), t.chunk());
+            int rounds = (int) java.util.stream.IntStream.range(0, Math.min(a.size(), b.size()))
+                    .filter(i -> a.get(i) > 0 && b.get(i) > 0).count();
+            ratio(results, t).ifPresent(s -> out.add(new Measured(t, s, t.met(s.median()), rounds)));
         }
         return out;
     }
 
     /**
      * The per-round ratios of {@code t}, summarised: round i of one side against round i of the
-     * other. Rounds where either side is not positive are left out; empty when no round is left.
+     * other. Rounds where either side is not positive are left out, and so are rounds where either
+     * side ran under an atypical placement ({@link #typical}), unless that would leave none; empty
+     * when no round is left.
      */
     static Optional<Summary> ratio(Results results, Target t) {
         List<Double> a = results.rounds(t.a(), t.metric(), t.chunk());
         List<Double> b = results.rounds(t.b(), t.metric(), t.chunk());
+        List<Long> pa = results.placements(t.a(), t.metric(), t.chunk());
+        List<Long> pb = results.placements(t.b(), t.metric(), t.chunk());
+        double median = medianProbe(results);
         int n = Math.min(a.size(), b.size());
-        double[] ratios = new double[n];
+        double[] all = new double[n];
+        double[] typical = new double[n];
         int kept = 0;
+        int usable = 0;
         for (int i = 0; i < n; i++) {
             if (a.get(i) > 0 && b.get(i) > 0) {
-                ratios[kept++] = a.get(i) / b.get(i);
+                double r = a.get(i) / b.get(i);
+                all[usable++] = r;
+                if (typical(pa.get(i), median) && typical(pb.get(i), median)) {
+                    typical[kept++] = r;
+                }
             }
         }
-        return kept == 0 ? Optional.empty() : Optional.of(Summary.of(java.util.Arrays.copyOf(ratios, kept)));
+        if (usable == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(kept > 0 ? Summary.of(java.util.Arrays.copyOf(typical, kept))
+                : Summary.of(java.util.Arrays.copyOf(all, usable)));
+    }
+
+    /** The median placement probe of the run, ns; NaN when there was none. */
+    static double medianProbe(Results results) {
+        List<Long> probes = results.probes();
+        return probes.isEmpty() ? Double.NaN
+                : Summary.of(probes.stream().mapToDouble(Long::doubleValue).toArray()).median();
+    }
+
+    /**
+     * Whether a round that ran under placement probe {@code probe} (ns; negative: not probed) ran
+     * under the run's typical placement: within half to twice the run's median probe. The host
+     * at times moves the two vCPUs close for many seconds (a line round trip of ~100 ns instead of
+     * ~440 ns here), and cross-core figures move several-fold with it, not always alike on both
+     * sides of a ratio (JCTools gained 6x, message-ring 2x); such rounds are left out of the
+     * headline ratios, which say how many rounds they kept.
+     */
+    static boolean typical(long probe, double median) {
+        return probe < 0 || Double.isNaN(median) || (probe * 2.0 >= median && probe <= median * 2.0);
     }
 
     /** The table of the headline ratios, or nothing when none of them was measured. */
@@ -131,10 +171,15 @@ public final class Headline {
             rows.add(new String[] {m.target().label(),
                     String.format(Locale.ROOT, "%s [%s-%s]", TextReport.ratio(s.median()), TextReport.ratio(s.min()),
                             TextReport.ratio(s.max())),
-                    m.target().targetText(), m.met() ? "met" : "missed"});
+                    s.runs() + "/" + m.rounds(), m.target().targetText(), m.met() ? "met" : "missed"});
         }
-        TextReport.table(out, "Headline ratios, each the median [min-max] over rounds of its two figures measured back to\n"
-                + "back in the same round (a shared guest moves absolute figures with the host's minute, not a ratio)",
-                new String[] {"figure", "ratio", "target", "verdict"}, rows);
+        String title = "Headline ratios, each the median [min-max] over rounds of its two figures measured back to\n"
+                + "back in the same round (a shared guest moves absolute figures with the host's minute, not a ratio)";
+        double probe = medianProbe(results);
+        if (!Double.isNaN(probe)) {
+            title += String.format(Locale.ROOT, ";%nrounds kept: those whose both sides ran with the two CPUs' cache-line round trip within%n"
+                    + "half to twice this run's median, %,.0f ns", probe);
+        }
+        TextReport.table(out, title, new String[] {"figure", "ratio", "rounds", "target", "verdict"}, rows);
     }
 }

@@ -17,6 +17,10 @@ import java.util.Map;
  * for the {@link Headline} ratios whose two sides ran {@code "headline": [{"id": I, "a": T, "b": T,
  * "metric": M, "chunk_bytes": N, "ratio": X, "min": .., "max": .., "runs": .., "bound": "at_least"
  * or "at_most", "target": Y, "met": B}, ...]}, each ratio the median of the per-round ratios.
+ * Each result also has {@code "placement_ns"}: the {@link Placement} probe each round ran under
+ * (-1: none); a headline ratio's {@code runs} counts the rounds it kept (both sides under the
+ * run's typical placement) of {@code "rounds_measured"}; {@code "placement_probes_ns"} lists
+ * every probe.
  * The field names and the transport and metric names are a contract with the report's readers.
  */
 public final class JsonReport {
@@ -55,6 +59,12 @@ public final class JsonReport {
                 out.append(roundSep).append(number(v));
                 roundSep = ", ";
             }
+            out.append("], \"placement_ns\": [");
+            roundSep = "";
+            for (long p : results.placements(k.transport(), k.metric(), k.chunkBytes())) {
+                out.append(roundSep).append(p);
+                roundSep = ", ";
+            }
             out.append("]}");
             sep = ",\n";
         }
@@ -78,6 +88,7 @@ public final class JsonReport {
                 out.append(", \"min\": ").append(number(m.ratio().min()));
                 out.append(", \"max\": ").append(number(m.ratio().max()));
                 out.append(", \"runs\": ").append(m.ratio().runs());
+                out.append(", \"rounds_measured\": ").append(m.rounds());
                 out.append(", \"bound\": ");
                 string(out, t.bound().name().toLowerCase(Locale.ROOT));
                 out.append(", \"target\": ").append(number(t.target()));
@@ -85,6 +96,15 @@ public final class JsonReport {
                 hSep = ",\n";
             }
             out.append("\n  ]");
+        }
+        if (!results.probes().isEmpty()) {
+            out.append(",\n  \"placement_probes_ns\": [");
+            String pSep = "";
+            for (long p : results.probes()) {
+                out.append(pSep).append(p);
+                pSep = ", ";
+            }
+            out.append("]");
         }
         if (!results.skipped().isEmpty()) {
             // transports that could not run here (the C lanes without a C compiler), and why

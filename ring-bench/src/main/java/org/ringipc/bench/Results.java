@@ -26,11 +26,38 @@ public final class Results {
     }
 
     private final Map<Key, List<Double>> rounds = new LinkedHashMap<>();
+    private final Map<Key, List<Long>> placements = new LinkedHashMap<>();
+    private final List<Long> probes = new ArrayList<>();
     private final Map<Transport, String> skipped = new LinkedHashMap<>();
+    private long placement = -1;
 
-    /** Records one round's {@code value}. */
+    /** Records one round's {@code value}, with the latest {@link #placement} probe. */
     public void add(Transport transport, Metric metric, int chunkBytes, double value) {
-        rounds.computeIfAbsent(new Key(transport, metric, chunkBytes), k -> new ArrayList<>()).add(value);
+        Key key = new Key(transport, metric, chunkBytes);
+        rounds.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        placements.computeIfAbsent(key, k -> new ArrayList<>()).add(placement);
+    }
+
+    /**
+     * Records a {@link Placement} probe (the cache-line round trip between the two CPUs, ns); every
+     * figure added after it, until the next probe, is taken to have run under it.
+     */
+    public void placement(long nanos) {
+        placement = nanos;
+        probes.add(nanos);
+    }
+
+    /** Every placement probe, in the order taken. */
+    public List<Long> probes() {
+        return List.copyOf(probes);
+    }
+
+    /**
+     * The placement probe each round of one figure ran under, in the order recorded (-1 for a round
+     * added before any probe); empty if it was not measured.
+     */
+    public List<Long> placements(Transport transport, Metric metric, int chunkBytes) {
+        return List.copyOf(placements.getOrDefault(new Key(transport, metric, chunkBytes), List.of()));
     }
 
     /** The summary of every figure recorded so far, in transport, metric and chunk order. */

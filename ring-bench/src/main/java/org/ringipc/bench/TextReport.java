@@ -35,6 +35,18 @@ public final class TextReport {
     private TextReport() {
     }
 
+    /** The placement probes' line, when there were any: how far apart the host had the two CPUs. */
+    static void placement(StringBuilder out, Results results) {
+        List<Long> probes = results.probes();
+        if (probes.isEmpty()) {
+            return;
+        }
+        Summary s = Summary.of(probes.stream().mapToDouble(Long::doubleValue).toArray());
+        long atypical = probes.stream().filter(p -> !Headline.typical(p, s.median())).count();
+        out.append(String.format(Locale.ROOT, "Placement: cache-line round trip between the two CPUs %,.0f ns [%,.0f-%,.0f] over %d probes,"
+                + " %d outside half to twice the median%n", s.median(), s.min(), s.max(), probes.size(), atypical));
+    }
+
     /** The whole report. */
     public static String render(Env env, BenchConfig config, Results results) {
         StringBuilder out = new StringBuilder(4096);
@@ -46,6 +58,7 @@ public final class TextReport {
                 .append(" at the start").append('\n');
         out.append("JVM flags ").append(String.join(" ", env.jvmFlags())).append('\n');
         out.append("Pinning: ").append(env.pinning()).append('\n');
+        placement(out, results);
         if (busy(env)) {
             out.append("WARNING: the load average was above the core count when the run began: something else\n")
                .append("competes for the cores, and the spinning transports (ring-spin, shm-limit, ring, agrona,\n")

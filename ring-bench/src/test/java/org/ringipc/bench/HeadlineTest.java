@@ -49,6 +49,44 @@ class HeadlineTest {
     }
 
     @Test
+    void roundsUnderAnAtypicalPlacementAreLeftOutOfTheRatio() {
+        Results r = new Results();
+        // most of the run sees the CPUs far apart (a line round trip near 440 ns)
+        for (long probe : new long[] {440, 450, 430, 420, 445}) {
+            r.placement(probe);
+            r.add(Transport.PIPE, Metric.THROUGHPUT, 65536, 3_000);
+        }
+        // two rounds of messages run while the host has the CPUs close (100 ns): JCTools gains more
+        double[][] rounds = {{100, 10e6, 50e6}, {110, 11e6, 44e6}, {440, 12e6, 15e6}};
+        for (double[] round : rounds) {
+            r.placement((long) round[0]);
+            r.add(Transport.MESSAGE_RING, Metric.MESSAGES, 32, round[1]);
+            r.add(Transport.JCTOOLS, Metric.MESSAGES, 32, round[2]);
+        }
+        Headline.Measured m = byId(r).get("messages_message_ring_vs_jctools");
+        // all three rounds would give 0.25x; the one round under the typical placement gives 0.8x
+        assertEquals(0.8, m.ratio().median(), 1e-9);
+        assertEquals(1, m.ratio().runs());
+        assertEquals(3, m.rounds());
+        assertEquals(List.of(100L, 110L, 440L), r.placements(Transport.JCTOOLS, Metric.MESSAGES, 32));
+        String text = TextReport.render(ENV, BenchConfig.quick(), r);
+        assertTrue(text.contains("Placement: cache-line round trip between the two CPUs 435 ns [100-450] over 8 probes,"
+                + " 2 outside half to twice the median"), text);
+        assertTrue(JsonReport.render(ENV, r).contains("\"runs\": 1, \"rounds_measured\": 3"));
+
+        // when every round of a ratio ran atypically, it keeps them all rather than show nothing
+        Results close = new Results();
+        close.placement(440);
+        close.placement(445);
+        close.placement(100);
+        close.add(Transport.MESSAGE_RING, Metric.MESSAGES, 32, 10e6);
+        close.add(Transport.JCTOOLS, Metric.MESSAGES, 32, 50e6);
+        Headline.Measured c = byId(close).get("messages_message_ring_vs_jctools");
+        assertEquals(0.2, c.ratio().median(), 1e-9);
+        assertEquals(1, c.ratio().runs());
+    }
+
+    @Test
     void atMostTargetsAreMetFromBelowAndMissedAbove() {
         Results r = new Results();
         rounds(r, Transport.RING_BLOCK, Metric.RTT_P50, 1, 1_100, 1_150, 1_000);
@@ -82,12 +120,12 @@ class HeadlineTest {
         rounds(r, Transport.JCTOOLS, Metric.MESSAGES, 32, 10e6, 12e6, 8e6);
         String table = TextReport.render(ENV, BenchConfig.quick(), r);
         assertTrue(table.contains("Headline ratios"), table);
-        assertTrue(table.matches("(?s).*32-byte messages: message-ring / agrona +1\\.20x \\[1\\.20x-1\\.20x] +≥ 1\\.50x +missed.*"), table);
-        assertTrue(table.matches("(?s).*32-byte messages: message-ring / jctools +1\\.20x \\[1\\.00x-1\\.50x] +≥ 1\\.00x +met.*"), table);
+        assertTrue(table.matches("(?s).*32-byte messages: message-ring / agrona +1\\.20x \\[1\\.20x-1\\.20x] +3/3 +≥ 1\\.50x +missed.*"), table);
+        assertTrue(table.matches("(?s).*32-byte messages: message-ring / jctools +1\\.20x \\[1\\.00x-1\\.50x] +3/3 +≥ 1\\.00x +met.*"), table);
         String json = JsonReport.render(ENV, r);
         assertTrue(json.contains("\"headline\": [\n    {\"id\": \"messages_message_ring_vs_agrona\", \"a\": \"message-ring\", "
                 + "\"b\": \"agrona\", \"metric\": \"messages_per_s\", \"chunk_bytes\": 32, \"ratio\": 1.200, \"min\": 1.200, "
-                + "\"max\": 1.200, \"runs\": 3, \"bound\": \"at_least\", \"target\": 1.500, \"met\": false}"), json);
+                + "\"max\": 1.200, \"runs\": 3, \"rounds_measured\": 3, \"bound\": \"at_least\", \"target\": 1.500, \"met\": false}"), json);
         assertTrue(json.contains("\"id\": \"messages_message_ring_vs_jctools\""), json);
         assertFalse(json.contains("bulk_ring_spin_vs_raw_ring"), "a ratio whose sides did not run is not reported");
     }

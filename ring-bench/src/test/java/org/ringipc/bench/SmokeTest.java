@@ -30,6 +30,28 @@ class SmokeTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void theMessageBlockGivesEveryInProcessTransportOneFigureARound() throws Exception {
+        Results results = new Results();
+        List<Transport> block = List.of(Transport.AGRONA, Transport.MESSAGE_RING, Transport.JCTOOLS);
+        InProcessBench.messages(block, TINY, results);
+        InProcessBench.messages(block, TINY, results);
+        for (Transport t : block) {
+            List<Double> rounds = results.rounds(t, Metric.MESSAGES, TINY.messageBytes());
+            assertEquals(2, rounds.size(), t + ": " + rounds);
+            assertTrue(rounds.stream().allMatch(r -> r > 0), t + ": " + rounds);
+        }
+    }
+
+    @Test
+    void eachRoundMeetsTheInProcessTransportsInItsOwnOrder() {
+        List<Transport> order = List.of(Transport.PIPE, Transport.AGRONA, Transport.RING_SPIN, Transport.MESSAGE_RING);
+        assertEquals(List.of(Transport.AGRONA, Transport.MESSAGE_RING), BenchMain.inProcess(order, 0));
+        assertEquals(List.of(Transport.AGRONA, Transport.MESSAGE_RING), BenchMain.inProcess(order, 1));
+        assertEquals(List.of(Transport.MESSAGE_RING, Transport.AGRONA), BenchMain.inProcess(order, 2));
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"RING_SPIN", "RING_SPIN_MEMCPY", "RING_BLOCK", "PIPE", "UNIX_SOCKET", "SHM_LIMIT", "COPY_LIMIT", "TCP_LOOPBACK", "RAW_RING",
         "BRIDGE_UDP", "MESSAGE_RING_SPIN", "MESSAGE_RING_BLOCK"})
