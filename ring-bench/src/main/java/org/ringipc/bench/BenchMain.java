@@ -100,29 +100,35 @@ public final class BenchMain {
         List<Transport> transports = config.transports();
         long start = System.nanoTime();
         progress.println("ring bench: ends " + pinning);
-        try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers()) {
-            // the peer JVMs start meanwhile, several at once
+        List<Transport> local = inProcess(transports, 0);
+        try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers();
+             InProcessJvm inProcess = local.isEmpty() ? null : InProcessJvm.start(config, local)) {
+            // the peer JVMs start meanwhile, several at once, and the in-process lanes' JVM warms them
             peers.prestart(transports, config);
             // an unrecorded round first, so that the first recorded one does not pay for this JVM's JIT
             warmUp(config, transports, progress, start);
+            if (inProcess != null) {
+                inProcess.awaitReady();
+            }
             progress.printf(Locale.ROOT, "ring bench: peers up, %s elapsed%n", clock(System.nanoTime() - start));
-            peers.awaitStarted();
+            peers.awaitStarted(inProcess == null ? List.of() : List.of(inProcess.handle()));
             for (int round = 0; round < config.rounds(); round++) {
-                boolean messagesTaken = false;
+                boolean localTaken = false;
                 for (int i = 0; i < transports.size(); i++) {
                     Transport t = transports.get((round + i) % transports.size());
                     progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
                             round + 1, config.rounds(), t.id(), i + 1, transports.size(),
                             clock(System.nanoTime() - start));
-                    if (t.scope() == Transport.Scope.IN_PROCESS && !messagesTaken) {
-                        // every in-process message rate of the round, interleaved, where the first of them comes
-                        results.placement(Placement.probeNanos());
-                        InProcessBench.messages(inProcess(transports, round), config, results);
-                        messagesTaken = true;
-                    }
                     // how far apart the host has the two CPUs now: the figures of this measurement ran under it
-                    results.placement(Placement.probeNanos());
-                    measure(t, config, results, peers);
+                    if (t.scope() != Transport.Scope.IN_PROCESS) {
+                        results.placement(Placement.probeNanos());
+                        measure(t, config, results, peers);
+                    } else if (!localTaken) {
+                        // every in-process transport of the round at once, where the first of them comes
+                        results.placement(Placement.probeNanos());
+                        inProcess.round(inProcess(transports, round), results);
+                        localTaken = true;
+                    }
                 }
             }
         }
@@ -138,17 +144,20 @@ public final class BenchMain {
         return results;
     }
 
-    /** The unrecorded round of the in-process transports and the copy limit, so that round 1 does not pay for this JVM's JIT. */
+    /**
+     * The unrecorded round of the placement probe and the copy limit, so that round 1 does not pay
+     * for this JVM's JIT (the in-process lanes' JVM warms its own).
+     */
     private static void warmUp(BenchConfig config, List<Transport> transports, PrintStream progress, long start)
             throws Exception {
+        // the placement probe too: run cold, its first round trips take microseconds
+        for (int i = 0; i < 20; i++) {
+            Placement.probeNanos();
+        }
         for (Transport t : transports) {
-            if (t.scope() == Transport.Scope.IN_PROCESS || t == Transport.COPY_LIMIT) {
+            if (t == Transport.COPY_LIMIT) {
                 progress.printf(Locale.ROOT, "ring bench: warm-up, %-12s  %s elapsed%n", t.id(), clock(System.nanoTime() - start));
-                if (t.scope() == Transport.Scope.IN_PROCESS) {
-                    InProcessBench.warmOnly(t, config);
-                } else {
-                    CrossProcessBench.round(t, config, new Results());
-                }
+                CrossProcessBench.round(t, config, new Results());
             }
         }
     }
@@ -167,11 +176,7 @@ public final class BenchMain {
 
     private static void measure(Transport t, BenchConfig config, Results results, CrossProcessBench.Peers peers)
             throws Exception {
-        if (t.scope() == Transport.Scope.IN_PROCESS) {
-            InProcessBench.round(t, config, results);
-        } else {
-            CrossProcessBench.round(t, config, results, peers);
-        }
+        CrossProcessBench.round(t, config, results, peers);
     }
 
     static Path pngBeside(Path json) {

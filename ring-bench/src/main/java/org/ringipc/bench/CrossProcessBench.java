@@ -46,11 +46,12 @@ final class CrossProcessBench {
         }
 
         /**
-         * Waits until every peer started ahead is up, and then until their compilers and this JVM's
-         * have been quiet for 100 ms (at most 5 s), so that no start-up work overlaps a timed run.
+         * Waits until every peer started ahead is up, and then until their compilers, {@code others}'
+         * and this JVM's have been quiet for 100 ms (at most 5 s), so that no start-up work overlaps a
+         * timed run.
          * A start that failed is left for its transport's turn.
          */
-        void awaitStarted() throws IOException {
+        void awaitStarted(List<ProcessHandle> others) throws IOException {
             for (var pending : List.copyOf(starting.entrySet())) {
                 try {
                     sessions.put(pending.getKey(), await(pending.getValue()));
@@ -59,7 +60,9 @@ final class CrossProcessBench {
                     // reported when the transport is measured
                 }
             }
-            CompilerTime jit = CompilerTime.with(sessions.values().stream().map(s -> s.peer().toHandle()).toList());
+            List<ProcessHandle> all = new ArrayList<>(others);
+            sessions.values().forEach(s -> all.add(s.peer().toHandle()));
+            CompilerTime jit = CompilerTime.with(all);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             long slice = TimeUnit.MILLISECONDS.toNanos(100);
             while (System.nanoTime() < deadline) {
