@@ -119,7 +119,7 @@ public final class BenchMain {
                     progress.printf(Locale.ROOT, "ring bench: round %d/%d, %-12s (%2d/%d)  %s elapsed%n",
                             round + 1, config.rounds(), t.id(), i + 1, transports.size(),
                             clock(System.nanoTime() - start));
-                    // how far apart the host has the two CPUs now: the figures of this measurement ran under it
+                    // how far apart the host has the two CPUs now: the probe after the last measurement and before this one
                     if (t.scope() != Transport.Scope.IN_PROCESS) {
                         results.placement(Placement.probeNanos());
                         measure(t, config, results, peers);
@@ -131,6 +131,8 @@ public final class BenchMain {
                     }
                 }
             }
+            // the probe after the last measurement
+            results.placement(Placement.probeNanos());
         }
         progress.printf(Locale.ROOT, "ring bench: done in %s%n", clock(System.nanoTime() - start));
         out.print(TextReport.render(env, config, results));

@@ -110,14 +110,15 @@ public final class Headline {
     /**
      * The per-round ratios of {@code t}, summarised: round i of one side against round i of the
      * other. Rounds where either side is not positive are left out, and so are rounds where either
-     * side ran under an atypical placement ({@link #typical}), unless that would leave none; empty
+     * side ran under an atypical placement (either probe, before or after it: {@link #typical}),
+     * unless that would leave none; empty
      * when no round is left.
      */
     static Optional<Summary> ratio(Results results, Target t) {
         List<Double> a = results.rounds(t.a(), t.metric(), t.chunk());
         List<Double> b = results.rounds(t.b(), t.metric(), t.chunk());
-        List<Long> pa = results.placements(t.a(), t.metric(), t.chunk());
-        List<Long> pb = results.placements(t.b(), t.metric(), t.chunk());
+        List<long[]> pa = results.placements(t.a(), t.metric(), t.chunk());
+        List<long[]> pb = results.placements(t.b(), t.metric(), t.chunk());
         double median = medianProbe(results);
         int n = Math.min(a.size(), b.size());
         double[] all = new double[n];
@@ -159,6 +160,11 @@ public final class Headline {
         return probe < 0 || Double.isNaN(median) || (probe * 2.0 >= median && probe <= median * 2.0);
     }
 
+    /** Whether both probes of a round, the one before it and the one after, were {@link #typical}. */
+    static boolean typical(long[] probes, double median) {
+        return typical(probes[0], median) && typical(probes[1], median);
+    }
+
     /** The table of the headline ratios, or nothing when none of them was measured. */
     static void render(StringBuilder out, Results results) {
         List<Measured> measured = measure(results);
@@ -177,8 +183,8 @@ public final class Headline {
                 + "back in the same round (a shared guest moves absolute figures with the host's minute, not a ratio)";
         double probe = medianProbe(results);
         if (!Double.isNaN(probe)) {
-            title += String.format(Locale.ROOT, ";%nrounds kept: those whose both sides ran with the two CPUs' cache-line round trip within%n"
-                    + "half to twice this run's median, %,.0f ns", probe);
+            title += String.format(Locale.ROOT, ";%nrounds kept: those whose both sides ran with the two CPUs' cache-line round trip (probed%n"
+                    + "before and after each) within half to twice this run's median, %,.0f ns", probe);
         }
         TextReport.table(out, title, new String[] {"figure", "ratio", "rounds", "target", "verdict"}, rows);
     }

@@ -17,8 +17,8 @@ import java.util.Map;
  * for the {@link Headline} ratios whose two sides ran {@code "headline": [{"id": I, "a": T, "b": T,
  * "metric": M, "chunk_bytes": N, "ratio": X, "min": .., "max": .., "runs": .., "bound": "at_least"
  * or "at_most", "target": Y, "met": B}, ...]}, each ratio the median of the per-round ratios.
- * Each result also has {@code "placement_ns"}: the {@link Placement} probe each round ran under
- * (-1: none); a headline ratio's {@code runs} counts the rounds it kept (both sides under the
+ * Each result also has {@code "placement_ns"}: per round, the {@link Placement} probes just
+ * before and just after it ({@code [before, after]}, -1: none); a headline ratio's {@code runs} counts the rounds it kept (both sides under the
  * run's typical placement) of {@code "rounds_measured"}; {@code "placement_probes_ns"} lists
  * every probe.
  * The field names and the transport and metric names are a contract with the report's readers.
@@ -61,8 +61,8 @@ public final class JsonReport {
             }
             out.append("], \"placement_ns\": [");
             roundSep = "";
-            for (long p : results.placements(k.transport(), k.metric(), k.chunkBytes())) {
-                out.append(roundSep).append(p);
+            for (long[] p : results.placements(k.transport(), k.metric(), k.chunkBytes())) {
+                out.append(roundSep).append('[').append(p[0]).append(", ").append(p[1]).append(']');
                 roundSep = ", ";
             }
             out.append("]}");

@@ -26,23 +26,33 @@ public final class Results {
     }
 
     private final Map<Key, List<Double>> rounds = new LinkedHashMap<>();
-    private final Map<Key, List<Long>> placements = new LinkedHashMap<>();
+    /** Per figure, per round: the placement probes taken just before and just after it ({@code {before, after}}, -1 for none). */
+    private final Map<Key, List<long[]>> placements = new LinkedHashMap<>();
     private final List<Long> probes = new ArrayList<>();
+    private final List<long[]> awaitingAfter = new ArrayList<>();
     private final Map<Transport, String> skipped = new LinkedHashMap<>();
     private long placement = -1;
 
-    /** Records one round's {@code value}, with the latest {@link #placement} probe. */
+    /** Records one round's {@code value}, with the latest {@link #placement} probe as the one before it. */
     public void add(Transport transport, Metric metric, int chunkBytes, double value) {
         Key key = new Key(transport, metric, chunkBytes);
         rounds.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-        placements.computeIfAbsent(key, k -> new ArrayList<>()).add(placement);
+        long[] probe = {placement, -1};
+        placements.computeIfAbsent(key, k -> new ArrayList<>()).add(probe);
+        awaitingAfter.add(probe);
     }
 
     /**
-     * Records a {@link Placement} probe (the cache-line round trip between the two CPUs, ns); every
-     * figure added after it, until the next probe, is taken to have run under it.
+     * Records a {@link Placement} probe (the cache-line round trip between the two CPUs, ns): it is
+     * the probe after every figure added since the previous probe, and the probe before every figure
+     * added from now until the next one. The host can move the CPUs in the middle of a measurement,
+     * so a figure is judged by both.
      */
     public void placement(long nanos) {
+        for (long[] probe : awaitingAfter) {
+            probe[1] = nanos;
+        }
+        awaitingAfter.clear();
         placement = nanos;
         probes.add(nanos);
     }
@@ -53,11 +63,12 @@ public final class Results {
     }
 
     /**
-     * The placement probe each round of one figure ran under, in the order recorded (-1 for a round
-     * added before any probe); empty if it was not measured.
+     * The placement probes before and after each round of one figure ({@code {before, after}}, -1
+     * where there was none), in the order recorded; empty if it was not measured.
      */
-    public List<Long> placements(Transport transport, Metric metric, int chunkBytes) {
-        return List.copyOf(placements.getOrDefault(new Key(transport, metric, chunkBytes), List.of()));
+    public List<long[]> placements(Transport transport, Metric metric, int chunkBytes) {
+        return placements.getOrDefault(new Key(transport, metric, chunkBytes), List.of()).stream()
+                .map(long[]::clone).toList();
     }
 
     /** The summary of every figure recorded so far, in transport, metric and chunk order. */

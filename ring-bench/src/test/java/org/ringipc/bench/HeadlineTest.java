@@ -68,11 +68,29 @@ class HeadlineTest {
         assertEquals(0.8, m.ratio().median(), 1e-9);
         assertEquals(1, m.ratio().runs());
         assertEquals(3, m.rounds());
-        assertEquals(List.of(100L, 110L, 440L), r.placements(Transport.JCTOOLS, Metric.MESSAGES, 32));
+        // each round's probes: the one before it, and the next one (none yet after the last)
+        assertEquals(List.of("[100, 110]", "[110, 440]", "[440, -1]"),
+                r.placements(Transport.JCTOOLS, Metric.MESSAGES, 32).stream().map(java.util.Arrays::toString).toList());
         String text = TextReport.render(ENV, BenchConfig.quick(), r);
         assertTrue(text.contains("Placement: cache-line round trip between the two CPUs 435 ns [100-450] over 8 probes,"
                 + " 2 outside half to twice the median"), text);
         assertTrue(JsonReport.render(ENV, r).contains("\"runs\": 1, \"rounds_measured\": 3"));
+
+        // the host may move the CPUs in the middle of a measurement: the probe after it counts too
+        Results moved = new Results();
+        for (long probe : new long[] {440, 450, 430, 420, 445}) {
+            moved.placement(probe);
+        }
+        moved.add(Transport.MESSAGE_RING, Metric.MESSAGES, 32, 12e6);
+        moved.add(Transport.JCTOOLS, Metric.MESSAGES, 32, 15e6);
+        moved.placement(440);
+        moved.add(Transport.MESSAGE_RING, Metric.MESSAGES, 32, 20e6);
+        moved.add(Transport.JCTOOLS, Metric.MESSAGES, 32, 100e6);
+        moved.placement(100);
+        Headline.Measured after = byId(moved).get("messages_message_ring_vs_jctools");
+        assertEquals(0.8, after.ratio().median(), 1e-9);
+        assertEquals(1, after.ratio().runs());
+        assertEquals(2, after.rounds());
 
         // when every round of a ratio ran atypically, it keeps them all rather than show nothing
         Results close = new Results();

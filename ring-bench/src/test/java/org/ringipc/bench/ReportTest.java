@@ -58,7 +58,7 @@ class ReportTest {
                 .contains("Pinning: harness end on CPU 0, peer end on CPU 1\n"));
         assertTrue(json.contains("{\"transport\": \"ring-spin\", \"metric\": \"rtt_p50_ns\", \"chunk_bytes\": 1, "
                 + "\"value\": 200.000, \"min\": 100.000, \"max\": 300.000, \"runs\": 3, "
-                + "\"rounds\": [100.000, 300.000, 200.000], \"placement_ns\": [-1, -1, -1]}"), json);
+                + "\"rounds\": [100.000, 300.000, 200.000], \"placement_ns\": [[-1, -1], [-1, -1], [-1, -1]]}"), json);
         assertTrue(json.contains("{\"transport\": \"copy-limit\", \"metric\": \"throughput_mb_s\", \"chunk_bytes\": 65536, \"value\": 40000.000"), json);
         assertTrue(json.contains("\"metric\": \"messages_per_s\", \"chunk_bytes\": 32, \"value\": 10000000.000"), json);
         Matcher m = Pattern.compile("\\{\"transport\": ").matcher(json);
