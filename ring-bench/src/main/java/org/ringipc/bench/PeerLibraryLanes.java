@@ -118,9 +118,9 @@ final class PeerLibraryLanes {
      * The smallest pooled array of the {@code jctools} lane: 240 bytes, a 256-byte object with its
      * header. With 32-byte chunks packed back to back (48-byte objects), the producer filling one
      * array and the consumer reading its neighbour shared lines whenever the queue ran nearly empty,
-     * and the lane's rate followed the heap layout, not JCTools: 8.6-12 M messages/s packed against
-     * 25-29 M with the arrays 128 bytes apart, pinned, CPUs far apart (a scratch copy of the lane,
-     * 3 runs each, alternating).
+     * and the lane's rate followed the heap layout, not JCTools: 8.6-12.1 M messages/s packed (20-22 M
+     * in a JVM's first timed runs) against 25.1-28.8 M with the arrays 128 bytes apart, pinned, CPUs
+     * far apart ({@code ring-bench/tools/JctoolsPoolLayout.java}, 3 JVMs each, alternating).
      */
     static final int JCTOOLS_MIN_ARRAY = 240;
 
