@@ -122,7 +122,7 @@ public final class BenchMain {
                     // how far apart the host has the two CPUs now: the probe after the last measurement and before this one
                     if (t.scope() != Transport.Scope.IN_PROCESS) {
                         results.placement(Placement.probeNanos());
-                        measure(t, config, results, peers);
+                        CrossProcessBench.round(t, config, results, peers);
                     } else if (!localTaken) {
                         // every in-process transport of the round at once, where the first of them comes
                         results.placement(Placement.probeNanos());
@@ -174,11 +174,6 @@ public final class BenchMain {
             }
         }
         return out;
-    }
-
-    private static void measure(Transport t, BenchConfig config, Results results, CrossProcessBench.Peers peers)
-            throws Exception {
-        CrossProcessBench.round(t, config, results, peers);
     }
 
     static Path pngBeside(Path json) {

@@ -98,11 +98,7 @@ public final class Headline {
     public static List<Measured> measure(Results results) {
         List<Measured> out = new ArrayList<>();
         for (Target t : TARGETS) {
-            List<Double> a = results.rounds(t.a(), t.metric(), t.chunk());
-            List<Double> b = results.rounds(t.b(), t.metric(), t.chunk());
-            int rounds = (int) java.util.stream.IntStream.range(0, Math.min(a.size(), b.size()))
-                    .filter(i -> a.get(i) > 0 && b.get(i) > 0).count();
-            ratio(results, t).ifPresent(s -> out.add(new Measured(t, s, t.met(s.median()), rounds)));
+            ratio(results, t).ifPresent(out::add);
         }
         return out;
     }
@@ -111,10 +107,10 @@ public final class Headline {
      * The per-round ratios of {@code t}, summarised: round i of one side against round i of the
      * other. Rounds where either side is not positive are left out, and so are rounds where either
      * side ran under an atypical placement (either probe, before or after it: {@link #typical}),
-     * unless that would leave none; empty
-     * when no round is left.
+     * unless that would leave none; with how many rounds measured both sides. Empty when no round
+     * is left.
      */
-    static Optional<Summary> ratio(Results results, Target t) {
+    static Optional<Measured> ratio(Results results, Target t) {
         List<Double> a = results.rounds(t.a(), t.metric(), t.chunk());
         List<Double> b = results.rounds(t.b(), t.metric(), t.chunk());
         List<long[]> pa = results.placements(t.a(), t.metric(), t.chunk());
@@ -137,8 +133,9 @@ public final class Headline {
         if (usable == 0) {
             return Optional.empty();
         }
-        return Optional.of(kept > 0 ? Summary.of(java.util.Arrays.copyOf(typical, kept))
-                : Summary.of(java.util.Arrays.copyOf(all, usable)));
+        Summary s = kept > 0 ? Summary.of(java.util.Arrays.copyOf(typical, kept))
+                : Summary.of(java.util.Arrays.copyOf(all, usable));
+        return Optional.of(new Measured(t, s, t.met(s.median()), usable));
     }
 
     /** The median placement probe of the run, ns; NaN when there was none. */

@@ -96,18 +96,9 @@ final class InProcessJvm implements Closeable {
             if (f.length != 5 || !f[0].equals("FIGURE")) {
                 throw failed("said \"" + line + "\", not FIGURE TRANSPORT METRIC CHUNK VALUE");
             }
-            results.add(Transport.byId(f[1]), metric(f[2]), Integer.parseInt(f[3]), Double.parseDouble(f[4]));
+            results.add(Transport.byId(f[1]), Metric.byId(f[2]), Integer.parseInt(f[3]), Double.parseDouble(f[4]));
         }
         throw failed("ended in the middle of a round");
-    }
-
-    private static Metric metric(String id) {
-        for (Metric m : Metric.values()) {
-            if (m.id().equals(id)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("metric=" + id + " is not a metric name");
     }
 
     private IOException failed(String what) {

@@ -39,6 +39,16 @@ public enum Metric {
         return id;
     }
 
+    /** The metric named {@code id} in the JSON report; an {@link IllegalArgumentException} names the bad name. */
+    public static Metric byId(String id) {
+        for (Metric m : values()) {
+            if (m.id.equals(id)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("metric=" + id + " is not one of " + java.util.Arrays.stream(values()).map(Metric::id).toList());
+    }
+
     /** True for the latency metrics, where smaller is better. */
     public boolean isLatency() {
         return this != THROUGHPUT && this != MESSAGES && this != SLEEPS_PER_RTT && this != SLEEPS_PER_IDLE_RTT;

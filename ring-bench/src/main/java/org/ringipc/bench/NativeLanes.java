@@ -204,15 +204,11 @@ final class NativeLanes {
     static void record(String line, Transport transport, Results results) throws IOException {
         String[] f = line.strip().split(" ");
         if (f.length == 3) {
-            for (Metric m : Metric.values()) {
-                if (m.id().equals(f[0])) {
-                    try {
-                        results.add(transport, m, Integer.parseInt(f[1]), Double.parseDouble(f[2]));
-                        return;
-                    } catch (NumberFormatException e) {
-                        break;
-                    }
-                }
+            try {
+                results.add(transport, Metric.byId(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]));
+                return;
+            } catch (IllegalArgumentException e) {
+                // reported below (NumberFormatException is one too)
             }
         }
         throw new IOException(transport.id() + ": " + PROGRAM + " printed \"" + line + "\", not METRIC CHUNK VALUE");
