@@ -62,11 +62,11 @@ final class RecordLocks implements EndLocks, AutoCloseable {
             JAVA_LONG.withName("l_len"),
             JAVA_INT.withName("l_pid"),
             java.lang.foreign.MemoryLayout.paddingLayout(4));
-    private static final VarHandle L_TYPE = FLOCK.varHandle(PathElement.groupElement("l_type"));
-    private static final VarHandle L_WHENCE = FLOCK.varHandle(PathElement.groupElement("l_whence"));
-    private static final VarHandle L_START = FLOCK.varHandle(PathElement.groupElement("l_start"));
-    private static final VarHandle L_LEN = FLOCK.varHandle(PathElement.groupElement("l_len"));
-    private static final VarHandle L_PID = FLOCK.varHandle(PathElement.groupElement("l_pid"));
+    private static final long L_TYPE = FLOCK.byteOffset(PathElement.groupElement("l_type"));
+    private static final long L_WHENCE = FLOCK.byteOffset(PathElement.groupElement("l_whence"));
+    private static final long L_START = FLOCK.byteOffset(PathElement.groupElement("l_start"));
+    private static final long L_LEN = FLOCK.byteOffset(PathElement.groupElement("l_len"));
+    private static final long L_PID = FLOCK.byteOffset(PathElement.groupElement("l_pid"));
 
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(PathElement.groupElement("errno"));
@@ -117,12 +117,23 @@ final class RecordLocks implements EndLocks, AutoCloseable {
 
     private final Path path;
     private final int fd;
+    /**
+     * The {@code struct flock} and errno capture of every fcntl call of this handle (its methods are
+     * synchronized), allocated once: a sleeping end asks {@link #isHeld} every half second, too
+     * rarely for the JIT to compile the call, and in the interpreter a confined arena per call and
+     * struct fields set through layout-path var handles cost about as much as the rest of the wake.
+     */
+    private final MemorySegment lock;
+    private final MemorySegment capture;
     private final Set<Doorbell.Side> held = EnumSet.noneOf(Doorbell.Side.class);
     private boolean closed;
 
     private RecordLocks(Path path, int fd) {
         this.path = path;
         this.fd = fd;
+        Arena arena = Arena.ofAuto();
+        this.lock = arena.allocate(FLOCK);
+        this.capture = arena.allocate(CAPTURE);
     }
 
     /** Null when open-file-description locks cannot be used here (not Linux, no native access). */
@@ -237,19 +248,17 @@ final class RecordLocks implements EndLocks, AutoCloseable {
      * GETLK: the l_type the kernel reports (F_UNLCK when nobody else holds it).
      */
     private int fcntl(int cmd, short type, Doorbell.Side side) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment lock = arena.allocate(FLOCK);
-            MemorySegment capture = arena.allocate(CAPTURE);
-            L_TYPE.set(lock, 0L, type);
-            L_WHENCE.set(lock, 0L, SEEK_SET);
-            L_START.set(lock, 0L, (side == Doorbell.Side.PRODUCER
-                    ? RingLayout.PRODUCER_BLOCK_OFFSET : RingLayout.CONSUMER_BLOCK_OFFSET));
-            L_LEN.set(lock, 0L, 1L);
-            L_PID.set(lock, 0L, 0); // OFD locks: must be 0
+        lock.set(JAVA_SHORT, L_TYPE, type);
+        lock.set(JAVA_SHORT, L_WHENCE, SEEK_SET);
+        lock.set(JAVA_LONG, L_START, side == Doorbell.Side.PRODUCER
+                ? RingLayout.PRODUCER_BLOCK_OFFSET : RingLayout.CONSUMER_BLOCK_OFFSET);
+        lock.set(JAVA_LONG, L_LEN, 1L);
+        lock.set(JAVA_INT, L_PID, 0); // OFD locks: must be 0
+        try {
             while (true) {
                 int r = (int) FCNTL.invokeExact(capture, fd, cmd, lock);
                 if (r == 0) {
-                    return cmd == F_OFD_GETLK ? (short) L_TYPE.get(lock, 0L) : 0;
+                    return cmd == F_OFD_GETLK ? lock.get(JAVA_SHORT, L_TYPE) : 0;
                 }
                 int errno = errno(capture);
                 if (errno == EINTR) {
