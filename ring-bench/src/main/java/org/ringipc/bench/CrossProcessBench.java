@@ -125,15 +125,19 @@ final class CrossProcessBench {
             if (starter != null) {
                 starter.shutdownNow();
             }
+            // every peer told first, then each waited for: their JVMs exit side by side
+            for (CrossProcess.Session s : sessions.values()) {
+                try {
+                    s.requestEnd();
+                } catch (IOException e) {
+                    first = chain(first, e);
+                }
+            }
             for (CrossProcess.Session s : sessions.values()) {
                 try {
                     s.close();
                 } catch (IOException e) {
-                    if (first == null) {
-                        first = e;
-                    } else {
-                        first.addSuppressed(e);
-                    }
+                    first = chain(first, e);
                 }
             }
             sessions.clear();
@@ -141,6 +145,15 @@ final class CrossProcessBench {
                 throw first;
             }
         }
+    }
+
+    /** {@code e}, or {@code first} with {@code e} added as suppressed. */
+    private static IOException chain(IOException first, IOException e) {
+        if (first == null) {
+            return e;
+        }
+        first.addSuppressed(e);
+        return first;
     }
 
     /** Measures {@code transport} once, with a peer JVM of its own, and adds its figures to {@code results}. */
@@ -195,13 +208,13 @@ final class CrossProcessBench {
         CompilerTime jit = CompilerTime.with(session.peer().toHandle());
         Protocol.pingUntil(link, 0);
         // warm until both JVMs' compilers are quiet and the busy round trip settles, at most warmCap
-        Protocol.warmUntilSettled(link, config.warmup().toNanos(), warmCap(config), 0, jit);
+        Protocol.warmUntilSettled(link, config.warmup().toNanos(), warmCap(config), 0, fresh, jit);
         long sleeps = link.sleeps();
         Histogram busy = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos());
         addRtt(results, transport, busy);
         addSleeps(results, transport, Metric.SLEEPS_PER_RTT, link, sleeps, busy);
         Protocol.warmUntilSettled(link, config.warmup().toNanos(), warmCap(config),
-                Protocol.IDLE_PAUSE_NANOS, jit);
+                Protocol.IDLE_PAUSE_NANOS, fresh, jit);
         sleeps = link.sleeps();
         Histogram idle = Protocol.pingUntil(link, System.nanoTime() + config.measure().toNanos(),
                 Protocol.IDLE_PAUSE_NANOS);

@@ -48,18 +48,26 @@ final class Protocol {
     static final double SETTLED = 0.15;
 
     /**
-     * Harness side of a warm-up round-trip phase that lasts until the code is compiled and the rate
-     * settled rather than for a fixed time: slices of {@code sliceNanos} repeat until one ran with
-     * the compilers of both JVMs quiet ({@link CompilerTime#quiet}) and its median round trip is
-     * within {@link #SETTLED} of the slice before, or until {@code capNanos} have passed. A fresh
-     * peer and a reused one take the same rule: a fresh JVM runs its wait loops interpreted for its
+     * When a warm-up slice ends its warm-up: it ran with the compilers of both JVMs quiet, and, for a
+     * fresh peer, its rate ({@code current}) is within {@link #SETTLED} of the slice before
+     * ({@code previous}; NaN for the first slice). A fresh JVM runs its loops interpreted for its
      * first few hundred ms, and two interpreted slices can agree with each other, but they do not
-     * run with the compilers quiet.
+     * run with the compilers quiet; a peer reused from an earlier round has its code compiled, and
+     * one quiet slice is enough.
+     */
+    static boolean warmedUp(boolean quiet, boolean freshPeer, double previous, double current) {
+        return quiet && (!freshPeer || settled(previous, current));
+    }
+
+    /**
+     * Harness side of a warm-up round-trip phase that lasts until the code is compiled and the rate
+     * settled rather than for a fixed time: slices of {@code sliceNanos} repeat until one is
+     * {@link #warmedUp} (by its median round trip), or until {@code capNanos} have passed.
      *
      * @return how many slices it took
      */
-    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos, CompilerTime jit)
-            throws IOException {
+    static int warmUntilSettled(Link link, long sliceNanos, long capNanos, long pauseNanos, boolean freshPeer,
+                                CompilerTime jit) throws IOException {
         long cap = System.nanoTime() + capNanos;
         double previous = Double.NaN;
         int slices = 0;
@@ -69,7 +77,7 @@ final class Protocol {
             double p50 = pings(link, begin + sliceNanos, pauseNanos).getValueAtPercentile(50.0);
             boolean quiet = jit.quietSince(compiled, begin);
             slices++;
-            if (quiet && settled(previous, p50) || System.nanoTime() >= cap) {
+            if (warmedUp(quiet, freshPeer, previous, p50) || System.nanoTime() >= cap) {
                 break;
             }
             previous = p50;
@@ -135,13 +143,11 @@ final class Protocol {
 
     /**
      * Harness side of a bulk warm-up phase (one phase for the peer, as {@link #streamUntil}) that
-     * lasts until the code is compiled and the rate settled rather than for a fixed time. A peer
-     * reused from an earlier round is compiled already: one slice of {@code sliceNanos} is enough
-     * when the compilers of both JVMs stayed quiet through it. A fresh peer meets its bulk read loop
-     * here for the first time (its round trips warmed other code), so slices repeat until one ran
-     * with the compilers quiet and its send rate is within {@link #SETTLED} of the one before (the
-     * first runs interpreted code and, on a new ring, pays page faults, so it rarely agrees with the
-     * second), or until {@code capNanos}.
+     * lasts until the code is compiled and the rate settled rather than for a fixed time: slices of
+     * {@code sliceNanos} repeat until one is {@link #warmedUp} (by its send rate), or until
+     * {@code capNanos}. A fresh peer meets its bulk read loop here for the first time (its round
+     * trips warmed other code); its first slice runs interpreted code and, on a new ring, pays page
+     * faults, so it rarely agrees with the second.
      *
      * @return how many slices it took
      */
@@ -156,7 +162,7 @@ final class Protocol {
             double rate = megabytesPerSecond(sendUntil(link, chunkBytes, start + sliceNanos), System.nanoTime() - start);
             boolean quiet = jit.quietSince(compiled, start);
             slices++;
-            if (quiet && (!freshPeer || settled(previous, rate)) || System.nanoTime() >= cap) {
+            if (warmedUp(quiet, freshPeer, previous, rate) || System.nanoTime() >= cap) {
                 break;
             }
             previous = rate;

@@ -23,4 +23,18 @@ class ProtocolTest {
         assertTrue(Protocol.settled(651, 700));
         assertFalse(Protocol.settled(651, 760));
     }
+
+    @Test
+    void aFreshPeerIsWarmOnlyWhenAQuietSliceAgreesWithTheOneBefore() {
+        assertFalse(Protocol.warmedUp(true, true, Double.NaN, 651));
+        assertFalse(Protocol.warmedUp(false, true, 651, 660));
+        assertTrue(Protocol.warmedUp(true, true, 651, 660));
+    }
+
+    @Test
+    void aReusedPeerIsWarmAfterOneQuietSlice() {
+        assertTrue(Protocol.warmedUp(true, false, Double.NaN, 651));
+        // a compile during the slice: its rate says nothing yet
+        assertFalse(Protocol.warmedUp(false, false, Double.NaN, 651));
+    }
 }
