@@ -82,24 +82,25 @@ public final class BenchMain {
      */
     static Results run(BenchConfig config, Path json, boolean pin, PrintStream out, PrintStream progress)
             throws Exception {
+        // before pinning: a pinned thread's JVM counts the one CPU it may use
+        Env machine = Env.capture(config.mode(), config.rounds());
         Affinity.Pinning plan = pin ? Affinity.plan().orElse(null) : null;
         String pinning = !pin ? "not pinned (--no-pin)"
                 : Affinity.begin(plan) ? plan.describe()
                 : "not pinned (fewer than two CPUs allowed, or sched_setaffinity unavailable)";
         try {
-            return runPinned(config, json, pinning, out, progress);
+            return runPinned(config, json, machine.withPinning(pinning), out, progress);
         } finally {
             Affinity.end();
         }
     }
 
-    private static Results runPinned(BenchConfig config, Path json, String pinning, PrintStream out,
+    private static Results runPinned(BenchConfig config, Path json, Env env, PrintStream out,
                                      PrintStream progress) throws Exception {
-        Env env = Env.capture(config.mode(), config.rounds(), pinning);
         Results results = new Results();
         List<Transport> transports = config.transports();
         long start = System.nanoTime();
-        progress.println("ring bench: ends " + pinning);
+        progress.println("ring bench: ends " + env.pinning());
         List<Transport> local = inProcess(transports, 0);
         try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers();
              InProcessJvm inProcess = local.isEmpty() ? null : InProcessJvm.start(config, local)) {

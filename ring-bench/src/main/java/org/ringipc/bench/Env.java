@@ -44,6 +44,11 @@ public record Env(String jdk, List<String> jvmFlags, String cpuModel, int cpus, 
                 loadAverage(Path.of("/proc/loadavg")), mode, rounds, Instant.now(), pinning);
     }
 
+    /** This record with {@code where} as where the ends ran. */
+    public Env withPinning(String where) {
+        return new Env(jdk, jvmFlags, cpuModel, cpus, kernel, load, mode, rounds, started, where);
+    }
+
     /** The fields in report order, as text. */
     public Map<String, Object> asMap() {
         var m = new java.util.LinkedHashMap<String, Object>();

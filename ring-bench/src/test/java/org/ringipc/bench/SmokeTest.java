@@ -130,6 +130,8 @@ class SmokeTest {
         assertTrue(progress.toString().contains("round 1/1"), progress.toString());
         String json = java.nio.file.Files.readString(dir.resolve("r.json"));
         assertTrue(json.contains("\"transport\": \"agrona\", \"metric\": \"messages_per_s\""), json);
+        // the machine's CPUs, not the one the pinned harness thread may use
+        assertTrue(json.contains("\"cpus\": " + Runtime.getRuntime().availableProcessors() + ","), json);
         assertTrue(java.nio.file.Files.size(dir.resolve("r.png")) > 1000);
     }
 }
