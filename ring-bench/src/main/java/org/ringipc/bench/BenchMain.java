@@ -134,6 +134,9 @@ public final class BenchMain {
             }
             // the probe after the last measurement
             results.placement(Placement.probeNanos());
+            if (inProcess != null) {
+                inProcess.requestEnd();   // it exits while the peers do
+            }
         }
         progress.printf(Locale.ROOT, "ring bench: done in %s%n", clock(System.nanoTime() - start));
         out.print(TextReport.render(env, config, results));

@@ -31,7 +31,7 @@ final class InProcessBench {
         Lane.Factory factory = factory(transport);
         if (transport != Transport.MESSAGE_RING) {
             for (int chunk : config.chunkSizes()) {
-                warm(factory, chunk, warmSlice(transport, chunk, config));
+                warm(factory, chunk, config.warmup().toNanos());
                 results.add(transport, Metric.THROUGHPUT, chunk,
                         run(factory, chunk, config.measure().toNanos()).megabytesPerSecond());
             }
@@ -54,8 +54,8 @@ final class InProcessBench {
         int size = config.messageBytes();
         long slice = Math.max(1, config.measure().toNanos() / MESSAGE_SLICES);
         java.util.List<Lane.Factory> factories = transports.stream().map(InProcessBench::factory).toList();
-        for (int i = 0; i < factories.size(); i++) {
-            warm(factories.get(i), size, warmSlice(transports.get(i), size, config));
+        for (Lane.Factory f : factories) {
+            warm(f, size, config.warmup().toNanos());
         }
         double[][] rates = new double[transports.size()][MESSAGE_SLICES];
         for (int s = 0; s < MESSAGE_SLICES; s++) {
@@ -81,20 +81,6 @@ final class InProcessBench {
             }
         }
         run(factory, config.messageBytes(), config.warmup().toNanos());
-    }
-
-    /** The (transport, chunk size) pairs this JVM has warmed and timed before. */
-    private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * How long each warm-up run of {@code transport} at {@code chunk} bytes lasts: the configured
-     * warm-up the first time in this JVM, a quarter of it after that. A later round meets code the
-     * JIT has compiled already; its warm-up only has to show a run with the compilers quiet (and
-     * every run opens a lane of its own, so the timed run does not reuse the warm-up's memory).
-     */
-    static long warmSlice(Transport transport, int chunk, BenchConfig config) {
-        long full = config.warmup().toNanos();
-        return WARMED.add(transport.id() + "/" + chunk) ? full : Math.max(1, full / 4);
     }
 
     /** The most warm-up runs before a timed one, however busy the compilers stay. */

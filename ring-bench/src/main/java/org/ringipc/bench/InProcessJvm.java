@@ -113,7 +113,19 @@ final class InProcessJvm implements Closeable {
                 + "; its messages are above)");
     }
 
-    /** Ends the child: EOF on its stdin. */
+    /**
+     * Tells the child to end (EOF on its stdin) without waiting for it, so that it exits while the
+     * peers do; {@link #close} waits. Idempotent.
+     */
+    void requestEnd() {
+        try {
+            commands.close();
+        } catch (IOException e) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Ends the child: EOF on its stdin, then waits for it to exit. */
     @Override
     public void close() {
         try {
