@@ -120,8 +120,9 @@ final class RecordLocks implements EndLocks, AutoCloseable {
     /**
      * The {@code struct flock} and errno capture of every fcntl call of this handle (its methods are
      * synchronized), allocated once: a sleeping end asks {@link #isHeld} every half second, too
-     * rarely for the JIT to compile the call, and in the interpreter a confined arena per call and
-     * struct fields set through layout-path var handles cost about as much as the rest of the wake.
+     * rarely for the JIT to compile the call, and interpreted, a confined arena per call and struct
+     * fields set through layout-path var handles are slow. A blocked reader's thread went from
+     * 943-1,158 to 817-910 perf samples per 20 s with this change.
      */
     private final MemorySegment lock;
     private final MemorySegment capture;
