@@ -102,8 +102,10 @@ public final class BenchMain {
         long start = System.nanoTime();
         progress.println("ring bench: ends " + env.pinning());
         List<Transport> local = inProcess(transports, 0);
-        try (CrossProcessBench.Peers peers = new CrossProcessBench.Peers();
-             InProcessJvm inProcess = local.isEmpty() ? null : InProcessJvm.start(config, local)) {
+        // closed in reverse: the peers first, while the in-process JVM (told to end after the last
+        // round) exits too; then the wait for it
+        try (InProcessJvm inProcess = local.isEmpty() ? null : InProcessJvm.start(config, local);
+             CrossProcessBench.Peers peers = new CrossProcessBench.Peers()) {
             // the peer JVMs start meanwhile, several at once, and the in-process lanes' JVM warms them
             peers.prestart(transports, config);
             // an unrecorded round first, so that the first recorded one does not pay for this JVM's JIT

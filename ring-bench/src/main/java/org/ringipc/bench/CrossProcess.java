@@ -91,7 +91,8 @@ final class CrossProcess {
         /**
          * Tells the peer to end (EOF on its control FIFO, its link closed) without waiting for it, so
          * that a run's peers shut their JVMs down together rather than one after the other (about
-         * half a second each). Idempotent; {@link #close} calls it first.
+         * half a second each). A bridge-udp link's close does wait, for its bridge JVMs. Idempotent;
+         * {@link #close} calls it first.
          */
         void requestEnd() throws IOException {
             if (ending) {

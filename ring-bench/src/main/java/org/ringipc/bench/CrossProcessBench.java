@@ -126,17 +126,18 @@ final class CrossProcessBench {
                 starter.shutdownNow();
             }
             // every peer told first, then each waited for: their JVMs exit side by side
+            // (a failure of one, of whatever kind, must not leave the others running or their folders behind)
             for (CrossProcess.Session s : sessions.values()) {
                 try {
                     s.requestEnd();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     first = chain(first, e);
                 }
             }
             for (CrossProcess.Session s : sessions.values()) {
                 try {
                     s.close();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     first = chain(first, e);
                 }
             }
@@ -147,10 +148,10 @@ final class CrossProcessBench {
         }
     }
 
-    /** {@code e}, or {@code first} with {@code e} added as suppressed. */
-    private static IOException chain(IOException first, IOException e) {
+    /** {@code e} (as an IOException), or {@code first} with {@code e} added as suppressed. */
+    private static IOException chain(IOException first, Exception e) {
         if (first == null) {
-            return e;
+            return e instanceof IOException io ? io : new IOException("closing a peer failed", e);
         }
         first.addSuppressed(e);
         return first;
