@@ -128,13 +128,11 @@ final class InProcessJvm implements Closeable {
     /** Ends the child: EOF on its stdin, then waits for it to exit. */
     @Override
     public void close() {
+        requestEnd();
         try {
-            commands.close();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        } catch (IOException e) {
-            process.destroyForcibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
