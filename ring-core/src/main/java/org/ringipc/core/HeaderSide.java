@@ -1,11 +1,10 @@
 package org.ringipc.core;
 
-import java.lang.invoke.VarHandle;
-
 /**
- * One side of a ring (producer or consumer) with the header fields that belong to it, so that code
- * written once for "an end" reads and writes its own side's fields and its peer's without asking
- * which side it is.
+ * One side of a ring (producer or consumer), so that code written once for "an end" reads and
+ * writes its own side's fields and its peer's without asking which side it is. The side names its
+ * header block and futex word here; {@link RingHeader}'s per-side accessors take it and pick the
+ * side's VarHandle, which must be a static final constant to be inlined.
  */
 enum HeaderSide {
 
@@ -20,20 +19,12 @@ enum HeaderSide {
     final long blockOffset;
     /** The futex word this side sleeps on (its peer bumps it to wake it). */
     final long wakeSeqOffset;
-    final VarHandle owner;
-    final VarHandle sleeps;
-    final VarHandle state;
-    final VarHandle waiting;
 
     HeaderSide(Doorbell.Side side, String label, long blockOffset, long wakeSeqOffset) {
         this.side = side;
         this.label = label;
         this.blockOffset = blockOffset;
         this.wakeSeqOffset = wakeSeqOffset;
-        this.owner = RingLayout.handle(label, "owner");
-        this.sleeps = RingLayout.handle(label, "sleeps");
-        this.state = RingLayout.handle("signal", label + "State");
-        this.waiting = RingLayout.handle("signal", label + "Waiting");
     }
 
     /** The other side. */
