@@ -38,10 +38,15 @@ class AllocationBenchmarkTest {
 
     @Test
     void noHotPathAllocatesPerOperation() throws Exception {
+        // JMH's lock file would make this fail while someone runs ./ring jmh; bytes per operation do
+        // not depend on what else runs
+        System.setProperty("jmh.ignoreLock", "true");
         Options options = new OptionsBuilder()
                 .include(AllocationBenchmark.class.getName() + ".op$")
                 .param("op", OPS.toArray(String[]::new))
                 .forks(1)
+                // not this JVM's arguments (a debugger or coverage agent there must not follow the fork)
+                .jvmArgs("--enable-native-access=ALL-UNNAMED")
                 .warmupIterations(3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(2).measurementTime(TimeValue.seconds(1))
                 .addProfiler(GCProfiler.class)
